@@ -1,0 +1,30 @@
+"""The demo's DocTypes, registered in code (read by frappe_api at start)."""
+
+from django.db.models import Value
+from django.db.models.functions import Concat, Trim
+
+import frappe_api
+
+from .models import Customer, Note, ToDo, User
+
+
+def set_new_password(user: User, value: str) -> None:
+    """``new_password`` on create or update sets the password through Django's hashers."""
+    if value:
+        user.set_password(str(value))
+
+
+frappe_api.register(ToDo, doctype="ToDo", title_field="description")
+frappe_api.register(Note, doctype="Note", title_field="title")
+frappe_api.register(Customer, doctype="Customer", naming_rule="field:customer_name", title_field="customer_name")
+frappe_api.register(
+    User,
+    doctype="User",
+    name_field="username",
+    field_map={"enabled": "is_active", "creation": "date_joined"},
+    hidden_fields=["password", "is_superuser", "is_staff"],
+    computed_fields={"full_name": Trim(Concat("first_name", Value(" "), "last_name"))},
+    write_only_fields={"new_password": set_new_password},
+    sort_field="creation",
+    title_field="full_name",
+)

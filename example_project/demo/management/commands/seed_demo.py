@@ -1,0 +1,63 @@
+"""Create the demo Administrator and a few hundred rows (idempotent: nothing is added twice)."""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from example_project.demo.models import Customer, Note, ToDo
+from frappe_api.naming import make_hash
+
+WORDS = ("call", "email", "review", "ship", "invoice", "order", "quote", "meet", "plan", "fix", "update",
+         "check", "draft", "send", "book", "pay", "report", "sign", "renew", "visit")
+GROUPS = ("Commercial", "Individual", "Government", "Non Profit")
+TERRITORIES = ("India", "Germany", "United States", "Brazil", "Japan", "Kenya")
+
+
+class Command(BaseCommand):
+    help = "Seed the demo database: the Administrator superuser and sample ToDo, Note, Customer and User rows."
+
+    def handle(self, *args, **options):
+        users = get_user_model()
+        admin, created = users.objects.get_or_create(
+            username="Administrator", defaults={"email": "admin@example.com", "first_name": "Administrator",
+                                                "is_staff": True, "is_superuser": True})
+        if created:
+            admin.set_password("admin")
+            admin.save()
+        rng = random.Random(15)
+        if not users.objects.filter(username__startswith="user").exists():
+            users.objects.bulk_create(
+                users(username=f"user{i}", email=f"user{i}@example.com", first_name=f"User{i}",
+                      last_name="Demo", password="!")
+                for i in range(1, 11))
+        people = list(users.objects.order_by("id"))
+        now = timezone.now()
+        if not ToDo.objects.exists():
+            todos = []
+            for i in range(300):
+                stamp = now - datetime.timedelta(minutes=7 * i)
+                todos.append(ToDo(
+                    name=make_hash(), owner="Administrator", modified_by="Administrator", creation=stamp,
+                    modified=stamp, description=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} #{i}",
+                    status=rng.choice(("Open", "Open", "Closed", "Cancelled")),
+                    priority=rng.choice(("Low", "Medium", "High")),
+                    date=(now + datetime.timedelta(days=rng.randint(-30, 30))).date() if i % 3 else None,
+                    allocated_to=rng.choice(people) if i % 2 else None,
+                ))
+            ToDo.objects.bulk_create(todos)
+        if not Note.objects.exists():
+            Note.objects.bulk_create(
+                Note(name=make_hash(), owner="Administrator", modified_by="Administrator",
+                     title=f"Note {i}", content=f"Content of note {i}", public=bool(i % 2))
+                for i in range(60))
+        if not Customer.objects.exists():
+            Customer.objects.bulk_create(
+                Customer(name=f"Customer {i:03d}", customer_name=f"Customer {i:03d}", owner="Administrator",
+                         modified_by="Administrator", customer_group=rng.choice(GROUPS),
+                         territory=rng.choice(TERRITORIES))
+                for i in range(1, 61))
+        self.stdout.write(self.style.WARNING(
+            "Demo login: Administrator / admin  (demo only: change it before exposing this server)"))

@@ -1,0 +1,39 @@
+"""Django admin for DocTypes: register any installed model with no code and no restart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import DocType
+
+CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
+              "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable")
+
+
+@admin.register(DocType)
+class DocTypeAdmin(admin.ModelAdmin):
+    """DocTypes from code are shown read-only but for ``enabled``; admin ones are fully editable."""
+
+    list_display = ("name", "model", "enabled", "source", "istable", "is_submittable", "modified")
+    list_filter = ("enabled", "source", "istable", "is_submittable")
+    search_fields = ("name",)
+    fieldsets = (
+        (None, {"fields": ("name", "model", "enabled", "source")}),
+        ("Naming", {"fields": ("name_field", "naming_rule")}),
+        ("Fields", {"fields": ("field_map", "hidden_fields", "read_only_fields", "title_field")}),
+        ("Listing", {"fields": ("sort_field", "sort_order")}),
+        ("Kind", {"fields": ("istable", "is_submittable")}),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is not None and obj.source == DocType.SOURCE_CODE:
+            return (*CODE_OWNED, "source")
+        return ("source",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.source == DocType.SOURCE_CODE:
+            return False
+        return super().has_delete_permission(request, obj)

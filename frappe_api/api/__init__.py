@@ -1,0 +1,1 @@
+"""HTTP layer: DRF views, renderers, parsers and the error handler for Frappe's endpoints."""

@@ -1,0 +1,98 @@
+"""The DRF view base every Frappe endpoint shares: renderer, parsers, policies and error handling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..conf import api_settings
+from ..exceptions import DoesNotExistError, PermissionError, ValidationError
+from ..meta import DocTypeMeta
+from ..registry import registry
+from .errors import exception_handler
+from .parsers import OrjsonParser
+from .renderers import OrjsonRenderer
+
+
+class JSONNegotiation(BaseContentNegotiation):
+    """Frappe answers JSON under /api/ whatever the Accept header asks for."""
+
+    def select_parser(self, request: Request, parsers: list) -> Any:
+        for parser in parsers:
+            if request.content_type and request.content_type.split(";")[0].strip() == parser.media_type:
+                return parser
+        return None
+
+    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None) -> tuple:
+        return renderers[0], renderers[0].media_type
+
+
+class FrappeAPIView(APIView):
+    """Base view: orjson rendering, Frappe errors, and the DRF policies from ``api_settings``."""
+
+    api_version = 1
+    renderer_classes = [OrjsonRenderer]
+    parser_classes = [OrjsonParser, FormParser, MultiPartParser]
+    content_negotiation_class = JSONNegotiation
+    permission_classes: list = []
+
+    def get_authenticators(self) -> list:
+        return [auth() for auth in api_settings.AUTHENTICATION_CLASSES]
+
+    def get_throttles(self) -> list:
+        return [throttle() for throttle in api_settings.THROTTLE_CLASSES]
+
+    def get_exception_handler(self) -> Any:
+        return exception_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        registry.refresh_if_stale()
+
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(status=200)
+
+    # --- helpers for subclasses ------------------------------------------------------
+    def get_meta(self, doctype: str) -> DocTypeMeta:
+        """The DocType, or 404 for those allowed to know it is missing and 403 for everyone else."""
+        try:
+            return registry.get(doctype)
+        except DoesNotExistError:
+            if getattr(self.request.user, "is_superuser", False):
+                raise
+            message = f"No permission for {doctype}"
+            raise PermissionError(message, error_message=message) from None
+
+    def form_dict(self, request: Request) -> dict[str, Any]:
+        """Frappe's request arguments: a non-empty JSON body alone, else query string plus form fields.
+
+        A JSON list body becomes ``{"data": [...]}``; any other JSON scalar is refused.
+        """
+        content_type = (request.content_type or "").split(";")[0].strip()
+        if content_type == "application/json":
+            data = request.data
+            if isinstance(data, list):
+                return {"data": data}
+            if not isinstance(data, dict):
+                raise ValidationError("Invalid request arguments")
+            if data:
+                return dict(data)
+        args: dict[str, Any] = dict(request.query_params.items())
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            args.update(request.data.items())
+        args.pop("_", None)
+        return args
+
+
+class NotFoundView(FrappeAPIView):
+    """Any unknown path under /api/: Frappe's JSON 404."""
+
+    def _not_found(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise DoesNotExistError(f"Not found: {request.path}")
+
+    get = post = put = patch = delete = head = _not_found

@@ -1,0 +1,108 @@
+"""One exception handler turning every error under ``/api/`` into Frappe's JSON error body.
+
+v1 body: ``exc_type``, ``exception`` (``module.Class: message``), ``exc`` (a
+JSON-encoded list holding the exception line; the full traceback only when
+``SHOW_TRACEBACK`` is on; absent on 404 as in Frappe) and
+``_server_messages`` (a JSON list of JSON-encoded ``{message, title,
+indicator}``). v2 body: ``{"errors": [{type, message, title, indicator}]}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from .. import exceptions as fx
+from ..conf import api_settings
+
+logger = logging.getLogger("frappe_api")
+
+
+def to_frappe_exception(exc: BaseException) -> fx.FrappeAPIException:
+    """The Frappe exception a client should see for ``exc`` (DRF's and Django's mapped onto Frappe's)."""
+    if isinstance(exc, fx.FrappeAPIException):
+        return exc
+    if isinstance(exc, drf.ParseError):
+        return fx.ValidationError(f"Invalid request body: {exc.detail}")
+    if isinstance(exc, drf.MethodNotAllowed):
+        return fx.MethodNotAllowed(str(exc.detail))
+    if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
+        return fx.AuthenticationError(str(exc.detail))
+    if isinstance(exc, (drf.PermissionDenied, DjangoPermissionDenied)):
+        return fx.PermissionError(str(getattr(exc, "detail", "")) or "Not permitted")
+    if isinstance(exc, (drf.NotFound, Http404)):
+        return fx.DoesNotExistError(str(getattr(exc, "detail", "")) or "Not found")
+    if isinstance(exc, drf.Throttled):
+        error = fx.TooManyRequestsError(str(exc.detail))
+        error.extra["retry_after"] = exc.wait
+        return error
+    if isinstance(exc, drf.UnsupportedMediaType):
+        return fx.UnsupportedMediaType(str(exc.detail))
+    if isinstance(exc, RequestDataTooBig):
+        return fx.RequestEntityTooLarge("Request body too large")
+    if isinstance(exc, (drf.ValidationError, DjangoValidationError)):
+        messages = getattr(exc, "messages", None) or [str(getattr(exc, "detail", exc))]
+        return fx.ValidationError("; ".join(str(m) for m in messages))
+    if isinstance(exc, drf.APIException):
+        error = fx.FrappeAPIException(str(exc.detail))
+        error.http_status_code = exc.status_code
+        return error
+    return fx.FrappeAPIException("Internal Server Error")
+
+
+def _server_message(error: fx.FrappeAPIException) -> str:
+    # Frappe encodes each message with json.dumps' default separators; clients parse it twice.
+    return json.dumps({"message": error.message, "title": error.title, "indicator": "red", "raise_exception": 1})
+
+
+def error_body(error: fx.FrappeAPIException, *, version: int, original: BaseException) -> dict[str, Any]:
+    """Frappe's error body for ``error`` under API ``version`` (1 or 2)."""
+    exc_type = type(error).__name__ if type(error) is not fx.FrappeAPIException else "Exception"
+    exception_line = f"{type(error).qualified_name()}: {error.message}" if error.message else type(
+        error).qualified_name()
+    show_traceback = api_settings.SHOW_TRACEBACK
+    trace = "".join(traceback.format_exception(original)) if show_traceback else exception_line
+    if version == 2:
+        entry: dict[str, Any] = {"type": exc_type, "message": error.message, "title": error.title,
+                                 "indicator": "red"}
+        if show_traceback:
+            entry["exception"] = trace
+        return {"errors": [entry]}
+    body: dict[str, Any] = {"exc_type": exc_type, "exception": exception_line}
+    if error.http_status_code != 404:
+        body["exc"] = json.dumps([trace])
+    if error.message:
+        body["_server_messages"] = json.dumps([_server_message(error)])
+    if error.error_message:
+        body["_error_message"] = error.error_message
+    for key, value in error.extra.items():
+        if key in ("message", "session_expired"):
+            body[key] = value
+    return body
+
+
+def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
+    """DRF exception handler answering every error with Frappe's body and status code."""
+    error = to_frappe_exception(exc)
+    if error is not exc and not isinstance(exc, (drf.APIException, Http404, DjangoPermissionDenied,
+                                                   DjangoValidationError, RequestDataTooBig)):
+        request = context.get("request")
+        logger.error("Unhandled error on %s", getattr(request, "path", "?"), exc_info=exc)
+    view = context.get("view")
+    version = getattr(view, "api_version", 1)
+    headers: dict[str, str] = {}
+    if "retry_after" in error.extra:
+        headers["Retry-After"] = str(int(error.extra["retry_after"] or 0))
+    set_rollback()
+    return Response(error_body(error, version=version, original=exc), status=error.http_status_code,
+                    headers=headers)

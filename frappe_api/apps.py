@@ -1,0 +1,28 @@
+"""App config: reads code registrations at start and keeps the registry in step with the admin."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.module_loading import autodiscover_modules
+
+
+class FrappeApiConfig(AppConfig):
+    name = "frappe_api"
+    verbose_name = "Frappe API"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks
+        from .models import DocType
+        from .query import lookups  # noqa: F401 - registers the frappe_like lookup
+        from .registry import registry, sync_code_registrations
+
+        autodiscover_modules("doctypes")
+
+        def invalidate(**kwargs: object) -> None:
+            registry.invalidate()
+
+        post_save.connect(invalidate, sender=DocType, dispatch_uid="frappe_api_doctype_saved")
+        post_delete.connect(invalidate, sender=DocType, dispatch_uid="frappe_api_doctype_deleted")
+        post_migrate.connect(sync_code_registrations, sender=self, dispatch_uid="frappe_api_sync_code")

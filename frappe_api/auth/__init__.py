@@ -1,0 +1,1 @@
+"""Authentication classes (DRF) for Frappe's ways of logging in."""

@@ -1,0 +1,92 @@
+"""Settings for frappe_api, read from ``settings.FRAPPE_API`` with documented defaults.
+
+Use the single ``api_settings`` object everywhere::
+
+    from frappe_api.conf import api_settings
+    api_settings.MAX_PAGE_LENGTH
+
+``override_settings(FRAPPE_API={...})`` works in tests: the object reloads on
+Django's ``setting_changed`` signal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+DEFAULTS: dict[str, Any] = {
+    # --- DRF policies used by every frappe_api view ------------------------
+    # Authentication classes (dotted paths); a host's own DRF classes may be added.
+    "AUTHENTICATION_CLASSES": ["frappe_api.auth.session.SessionAuthentication"],
+    # Throttle classes (dotted paths) applied to every frappe_api view.
+    "THROTTLE_CLASSES": [],
+    # --- Lists -------------------------------------------------------------
+    # Rows a list answers when the client names no page length (Frappe: 20).
+    "DEFAULT_PAGE_LENGTH": 20,
+    # The most rows one list call answers, also for limit_page_length=0.
+    "MAX_PAGE_LENGTH": 10000,
+    # --- Request parsing ---------------------------------------------------
+    # Deepest nesting accepted in a JSON parameter or body.
+    "MAX_JSON_DEPTH": 8,
+    # Most filter conditions in one filters/or_filters parameter.
+    "MAX_FILTERS": 50,
+    # Most values in one `in`/`not in` list.
+    "MAX_IN_VALUES": 1000,
+    # --- Errors ------------------------------------------------------------
+    # Put the full traceback in `exc` (Frappe's default is on; ours is off).
+    "SHOW_TRACEBACK": False,
+    # --- Registry ----------------------------------------------------------
+    # Django cache alias holding the registry version shared by all workers.
+    "CACHE_ALIAS": "default",
+    # Prefix of every cache key frappe_api writes.
+    "CACHE_PREFIX": "frappe_api",
+    # --- Users -------------------------------------------------------------
+    # The DocType name under which requests see the user model's names.
+    "GUEST_USER": "Guest",
+    "ADMINISTRATOR_USER": "Administrator",
+}
+
+
+IMPORT_STRINGS = ("AUTHENTICATION_CLASSES", "THROTTLE_CLASSES")
+
+
+class APISettings:
+    """Lazy view over ``settings.FRAPPE_API`` falling back to ``DEFAULTS``."""
+
+    def __init__(self, defaults: dict[str, Any] | None = None) -> None:
+        self.defaults = defaults or DEFAULTS
+        self._cache: dict[str, Any] = {}
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        return getattr(settings, "FRAPPE_API", {}) or {}
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr not in self.defaults:
+            raise AttributeError(f"Invalid frappe_api setting: {attr!r}")
+        try:
+            return self._cache[attr]
+        except KeyError:
+            value = self.user_settings.get(attr, self.defaults[attr])
+            if attr in IMPORT_STRINGS:
+                value = [import_string(item) if isinstance(item, str) else item for item in value]
+            self._cache[attr] = value
+            return value
+
+    def reload(self) -> None:
+        """Forget cached values so the next read sees current Django settings."""
+        self._cache.clear()
+
+
+api_settings = APISettings(DEFAULTS)
+
+
+def _reload_api_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting == "FRAPPE_API":
+        api_settings.reload()
+
+
+setting_changed.connect(_reload_api_settings)

@@ -1,0 +1,57 @@
+"""Convert values a client sends into the Python type of a DocType field."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+
+from .exceptions import ValidationError
+from .meta import APIField
+
+TRUE_STRINGS = ("1", "true", "yes")
+FALSE_STRINGS = ("0", "false", "no", "")
+
+
+def to_check(api_field: APIField, value: Any) -> bool:
+    """Frappe's Check: 0/1, true/false (any case)."""
+    text = str(value).strip().lower()
+    if text in TRUE_STRINGS:
+        return True
+    if text in FALSE_STRINGS:
+        return False
+    raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
+
+
+def make_aware(value: datetime.datetime) -> datetime.datetime:
+    """Read a naive datetime in the site's time zone."""
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, timezone.get_current_timezone())
+    return value
+
+
+def to_python(api_field: APIField, value: Any, *, model_field: Any = None) -> Any:
+    """``value`` as ``api_field``'s Python type (or ``model_field``'s, for a Link's target name).
+
+    A value that cannot be converted is a 417 naming the field.
+    """
+    if value is None:
+        return None
+    if api_field.fieldtype == "Check" and model_field is None:
+        return to_check(api_field, value)
+    model_field = model_field or api_field.model_field
+    if model_field is None:
+        return value
+    if isinstance(value, (dict, list)) and api_field.fieldtype != "JSON":
+        raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
+    if api_field.fieldtype == "Datetime" and isinstance(value, str) and len(value.strip()) == 10:
+        value = value.strip() + " 00:00:00"
+    try:
+        converted = model_field.to_python(value)
+    except (DjangoValidationError, TypeError, ValueError, ArithmeticError):
+        raise ValidationError(f"Invalid value for {api_field.label}: {value!r}") from None
+    if isinstance(converted, datetime.datetime):
+        converted = make_aware(converted)
+    return converted

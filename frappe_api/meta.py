@@ -1,0 +1,251 @@
+"""What a DocType exposes: its API fields, resolved once from the model and the registration options.
+
+A ``DocTypeMeta`` is immutable and cached by the registry; every request reads
+it to validate names, build querysets and serialise rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models.expressions import Combinable
+
+STANDARD_FIELDS = ("owner", "creation", "modified", "modified_by", "docstatus", "idx")
+"""Frappe's standard fields besides ``name`` and ``doctype``, in Frappe's order."""
+
+# Django field class -> Frappe fieldtype. Checked in order; subclasses first.
+_FIELDTYPES: tuple[tuple[type[models.Field], str], ...] = (
+    (models.BooleanField, "Check"),
+    (models.ForeignKey, "Link"),
+    (models.DateTimeField, "Datetime"),
+    (models.DateField, "Date"),
+    (models.TimeField, "Time"),
+    (models.DurationField, "Duration"),
+    (models.DecimalField, "Currency"),
+    (models.FloatField, "Float"),
+    (models.IntegerField, "Int"),
+    (models.AutoField, "Int"),
+    (models.BigAutoField, "Int"),
+    (models.SmallAutoField, "Int"),
+    (models.JSONField, "JSON"),
+    (models.FileField, "Attach"),
+    (models.TextField, "Text"),
+    (models.EmailField, "Data"),
+    (models.CharField, "Data"),
+)
+
+
+def frappe_fieldtype(model_field: models.Field) -> str:
+    """Frappe's fieldtype for a Django model field (``Data`` when nothing closer fits)."""
+    if getattr(model_field, "choices", None) and not isinstance(model_field, models.BooleanField):
+        return "Select"
+    for field_class, fieldtype in _FIELDTYPES:
+        if isinstance(model_field, field_class):
+            return fieldtype
+    return "Data"
+
+
+@dataclass(frozen=True, slots=True)
+class APIField:
+    """One field as the API sees it.
+
+    ``lookup`` is the ORM path read with ``values_list()`` and filtered on;
+    ``attname`` is the model attribute written on save (None when the field is
+    computed or the document name lives elsewhere).
+    """
+
+    fieldname: str
+    lookup: str
+    fieldtype: str
+    label: str
+    model_field: models.Field | None = None
+    attname: str | None = None
+    link_model: type[models.Model] | None = None
+    link_name_field: str | None = None
+    reqd: bool = False
+    read_only: bool = False
+    standard: bool = False
+
+    @property
+    def is_link(self) -> bool:
+        return self.fieldtype == "Link"
+
+    @property
+    def writable(self) -> bool:
+        return not (self.read_only or self.standard or self.attname is None)
+
+
+@dataclass(frozen=True)
+class DocTypeOptions:
+    """Registration options of one DocType (see ``frappe_api.register``)."""
+
+    doctype: str
+    model: type[models.Model]
+    name_field: str | None = None
+    naming_rule: str = ""
+    field_map: Mapping[str, str | None] = field(default_factory=dict)
+    sort_field: str | None = None
+    sort_order: str = "desc"
+    title_field: str | None = None
+    hidden_fields: frozenset[str] = frozenset()
+    read_only_fields: frozenset[str] = frozenset()
+    computed_fields: Mapping[str, Combinable] = field(default_factory=dict)
+    write_only_fields: Mapping[str, Callable[[models.Model, Any], None]] = field(default_factory=dict)
+    istable: bool = False
+    is_submittable: bool = False
+    source: str = "code"
+
+
+@dataclass(frozen=True)
+class DocTypeMeta:
+    """Everything a request needs to know about one DocType, resolved once."""
+
+    options: DocTypeOptions
+    name: APIField
+    fields: Mapping[str, APIField]
+    """Every readable API field by API name, ``name`` first, then the standard fields, then the rest."""
+    write_only: Mapping[str, Callable[[models.Model, Any], None]]
+    naming_rule: str
+    default_order: tuple[str, str] | None
+    annotations: Mapping[str, Combinable]
+
+    @property
+    def doctype(self) -> str:
+        return self.options.doctype
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self.options.model
+
+    def get_field(self, fieldname: str) -> APIField | None:
+        """The readable API field called ``fieldname``, or None."""
+        return self.fields.get(fieldname)
+
+    def queryset(self) -> models.QuerySet:
+        """The base queryset every read starts from (computed fields annotated)."""
+        queryset = self.model._default_manager.all()
+        if self.annotations:
+            queryset = queryset.annotate(**self.annotations)
+        return queryset
+
+
+def _label(model_field: models.Field | None, fieldname: str) -> str:
+    if model_field is not None and getattr(model_field, "verbose_name", None):
+        text = str(model_field.verbose_name)
+        return text[:1].upper() + text[1:]
+    return fieldname.replace("_", " ").title()
+
+
+def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Model]], str]) -> DocTypeMeta:
+    """Resolve the API fields of ``options.model``.
+
+    ``name_field_of(model)`` tells the model field holding the document name of
+    any other model, so Link fields read and write the target's ``name``.
+    """
+    opts = options.model._meta
+    pk = opts.pk
+    name_field = options.name_field or pk.name
+    hidden = set(options.hidden_fields)
+    read_only = set(options.read_only_fields)
+    field_map = dict(options.field_map)
+    mapped_model_fields = {v for v in field_map.values() if v}
+
+    # Standard fields found by name unless the field map says otherwise.
+    for std in STANDARD_FIELDS:
+        if std not in field_map:
+            try:
+                opts.get_field(std)
+            except Exception:  # noqa: BLE001 - FieldDoesNotExist and friends
+                continue
+            field_map[std] = std
+            mapped_model_fields.add(std)
+    model_to_api = {model_name: api for api, model_name in field_map.items() if model_name}
+
+    def make_field(api_name: str, model_field: models.Field, *, standard: bool = False) -> APIField:
+        fieldtype = frappe_fieldtype(model_field)
+        lookup = model_field.name
+        link_model = link_name_field = None
+        if fieldtype == "Link":
+            link_model = model_field.related_model
+            link_name_field = name_field_of(link_model)
+            target_pk = link_model._meta.pk.name
+            lookup = model_field.attname if link_name_field == target_pk else f"{model_field.name}__{link_name_field}"
+        blank = getattr(model_field, "blank", True)
+        reqd = not blank and not model_field.has_default() and not model_field.auto_created
+        return APIField(
+            fieldname=api_name,
+            lookup=lookup,
+            fieldtype=fieldtype,
+            label=_label(model_field, api_name),
+            model_field=model_field,
+            attname=model_field.name,
+            link_model=link_model,
+            link_name_field=link_name_field,
+            reqd=reqd and not standard,
+            read_only=api_name in read_only or model_field.name in read_only,
+            standard=standard,
+        )
+
+    name_model_field = opts.get_field(name_field)
+    name_api = APIField(
+        fieldname="name",
+        lookup=name_model_field.name,
+        fieldtype="Data" if not isinstance(name_model_field, models.AutoField) else "Int",
+        label="ID",
+        model_field=name_model_field,
+        attname=name_model_field.name,
+        standard=True,
+    )
+    fields: dict[str, APIField] = {"name": name_api}
+    for std in STANDARD_FIELDS:
+        model_name = field_map.get(std)
+        if model_name:
+            fields[std] = make_field(std, opts.get_field(model_name), standard=True)
+
+    for model_field in opts.concrete_fields:
+        if model_field.name in mapped_model_fields and model_field.name not in model_to_api:
+            continue
+        api_name = model_to_api.get(model_field.name, model_field.name)
+        if api_name in fields or api_name in hidden or model_field.name in hidden:
+            continue
+        if model_field is pk and model_field.name != name_field and model_field.auto_created:
+            continue  # an internal integer id behind a named document
+        if model_field.name == name_field == "name":
+            continue
+        fields[api_name] = make_field(api_name, model_field)
+
+    annotations: dict[str, Combinable] = {}
+    for api_name, expression in options.computed_fields.items():
+        alias = f"_frappe_{api_name}"
+        annotations[alias] = expression
+        fields[api_name] = APIField(fieldname=api_name, lookup=alias, fieldtype="Data",
+                                    label=_label(None, api_name), read_only=True)
+
+    naming_rule = options.naming_rule or _default_naming_rule(name_model_field, name_field, pk)
+    sort_field = options.sort_field or ("modified" if "modified" in fields else None)
+    default_order = None
+    if sort_field and sort_field in fields:
+        default_order = (sort_field, options.sort_order or "desc")
+    elif "creation" in fields:
+        default_order = ("creation", "desc")
+    return DocTypeMeta(
+        options=options,
+        name=name_api,
+        fields=fields,
+        write_only=dict(options.write_only_fields),
+        naming_rule=naming_rule,
+        default_order=default_order,
+        annotations=annotations,
+    )
+
+
+def _default_naming_rule(name_model_field: models.Field, name_field: str, pk: models.Field) -> str:
+    if isinstance(name_model_field, (models.AutoField, models.BigAutoField, models.SmallAutoField)):
+        return "autoincrement"
+    if name_model_field is not pk or name_field != "name":
+        return f"field:{name_field}"
+    return "hash"
+

@@ -1,0 +1,90 @@
+"""Models of frappe_api: the abstract ``Document`` base and the admin-managed DocType registry rows."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+SORT_ORDERS = [("desc", "Descending"), ("asc", "Ascending")]
+
+
+class Document(models.Model):
+    """Abstract base giving a model every Frappe standard field at once.
+
+    ``name`` is a string primary key filled by the DocType's naming rule (a
+    10-character hash by default); ``owner`` and ``modified_by`` hold user
+    names; ``docstatus`` is 0 Draft, 1 Submitted, 2 Cancelled.
+    """
+
+    name = models.CharField(max_length=140, primary_key=True, editable=False)
+    owner = models.CharField(max_length=140, blank=True, default="", editable=False)
+    creation = models.DateTimeField(default=timezone.now, editable=False)
+    modified = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    modified_by = models.CharField(max_length=140, blank=True, default="", editable=False)
+    docstatus = models.PositiveSmallIntegerField(default=0, editable=False)
+    idx = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class DocType(models.Model):
+    """A model exposed through the API under a DocType name.
+
+    Rows come from the Django admin (``source="admin"``) or are kept in step
+    with ``frappe_api.register`` calls (``source="code"``); for the latter the
+    code owns the options and the admin may only switch the DocType off.
+    """
+
+    SOURCE_CODE = "code"
+    SOURCE_ADMIN = "admin"
+
+    name = models.CharField("DocType name", max_length=140, unique=True)
+    model = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    enabled = models.BooleanField(default=True)
+    source = models.CharField(max_length=10, default=SOURCE_ADMIN, editable=False,
+                              choices=[(SOURCE_CODE, "Code"), (SOURCE_ADMIN, "Admin")])
+    name_field = models.CharField(max_length=140, blank=True,
+                                  help_text="Model field holding the document name; empty means the primary key.")
+    naming_rule = models.CharField(max_length=140, blank=True, default="",
+                                   help_text="hash, autoincrement, prompt or field:<fieldname>; empty picks one "
+                                             "from the name field.")
+    field_map = models.JSONField(default=dict, blank=True,
+                                 help_text='API field name to model field name, e.g. {"owner": "created_by"}.')
+    sort_field = models.CharField(max_length=140, blank=True)
+    sort_order = models.CharField(max_length=4, choices=SORT_ORDERS, default="desc")
+    title_field = models.CharField(max_length=140, blank=True)
+    hidden_fields = models.TextField(blank=True, help_text="Comma-separated fields never shown or accepted.")
+    read_only_fields = models.TextField(blank=True, help_text="Comma-separated fields shown but never written.")
+    istable = models.BooleanField("Is child table", default=False)
+    is_submittable = models.BooleanField(default=False)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "DocType"
+        verbose_name_plural = "DocTypes"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Refuse options that name fields the chosen model lacks."""
+        from django.core.exceptions import FieldDoesNotExist, ValidationError
+
+        from .meta import build_meta
+        from .registry import options_from_row
+
+        if not self.model_id:
+            return
+        options = options_from_row(self)
+        if options is None:
+            raise ValidationError({"model": "This model is no longer installed."})
+        try:
+            build_meta(options, lambda model: model._meta.pk.name)
+        except FieldDoesNotExist as exc:
+            raise ValidationError(str(exc)) from None

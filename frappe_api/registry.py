@@ -1,0 +1,240 @@
+"""The DocType registry: which models the API exposes, and under which DocType names.
+
+DocTypes come from two places, both first class:
+
+* code: ``frappe_api.register(Model, doctype="ToDo", ...)`` (also a class
+  decorator), read when Django starts;
+* the Django admin: ``frappe_api.models.DocType`` rows, editable without a
+  restart.
+
+Lookups are O(1) dictionary reads on a per-process snapshot. Every change to a
+DocType row writes a new version token to Django's cache; each process
+compares its snapshot's token with the cache's at most once per request and
+rebuilds when they differ, so all workers see an admin change at their next
+request (use a shared cache such as Redis in production).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, overload
+
+from django.core.cache import caches
+from django.db import models
+from django.db.utils import DatabaseError
+
+from .conf import api_settings
+from .exceptions import DoesNotExistError
+from .meta import DocTypeMeta, DocTypeOptions, build_meta
+
+ModelT = TypeVar("ModelT", bound=type[models.Model])
+
+_code_options: dict[str, DocTypeOptions] = {}
+_lock = threading.Lock()
+
+
+def _split_names(value: str | Iterable[str] | None) -> frozenset[str]:
+    if not value:
+        return frozenset()
+    if isinstance(value, str):
+        value = value.split(",")
+    return frozenset(part.strip() for part in value if part and part.strip())
+
+
+@overload
+def register(model: ModelT, /, **options: Any) -> ModelT: ...
+@overload
+def register(model: None = None, /, **options: Any) -> Callable[[ModelT], ModelT]: ...
+
+
+def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callable[[ModelT], ModelT]:
+    """Expose ``model`` as a DocType; usable as ``register(Model, doctype=...)`` or ``@register(doctype=...)``.
+
+    Options: ``doctype`` (default: the model's verbose name in title case),
+    ``name_field``, ``naming_rule`` (``hash``, ``autoincrement``, ``prompt``,
+    ``field:<fieldname>``), ``field_map`` (API name -> model field, e.g.
+    ``{"enabled": "is_active"}``), ``sort_field``, ``sort_order``,
+    ``title_field``, ``hidden_fields``, ``read_only_fields``,
+    ``computed_fields`` (API name -> ORM expression, read-only),
+    ``write_only_fields`` (API name -> ``setter(instance, value)``),
+    ``istable``, ``is_submittable``.
+    """
+
+    def decorate(model_class: ModelT) -> ModelT:
+        doctype = options.pop("doctype", None) or str(model_class._meta.verbose_name).title()
+        for key in ("hidden_fields", "read_only_fields"):
+            options[key] = _split_names(options.get(key))
+        doctype_options = DocTypeOptions(doctype=doctype, model=model_class, source="code", **options)
+        with _lock:
+            _code_options[doctype] = doctype_options
+        registry.invalidate(local_only=True)
+        return model_class
+
+    if model is None:
+        return decorate
+    return decorate(model)
+
+
+def unregister(doctype: str) -> None:
+    """Forget a code registration (mostly for tests)."""
+    with _lock:
+        _code_options.pop(doctype, None)
+    registry.invalidate(local_only=True)
+
+
+def code_registrations() -> dict[str, DocTypeOptions]:
+    """The DocTypes registered in code, by name."""
+    return dict(_code_options)
+
+
+def options_from_row(row: Any) -> DocTypeOptions | None:
+    """Registration options for an admin-managed ``DocType`` row (None if its model is gone)."""
+    model = row.model.model_class()
+    if model is None:
+        return None
+    return DocTypeOptions(
+        doctype=row.name,
+        model=model,
+        name_field=row.name_field or None,
+        naming_rule=row.naming_rule,
+        field_map=dict(row.field_map or {}),
+        sort_field=row.sort_field or None,
+        sort_order=row.sort_order or "desc",
+        title_field=row.title_field or None,
+        hidden_fields=_split_names(row.hidden_fields),
+        read_only_fields=_split_names(row.read_only_fields),
+        istable=row.istable,
+        is_submittable=row.is_submittable,
+        source=row.source,
+    )
+
+
+class Registry:
+    """Per-process snapshot of all enabled DocTypes, refreshed from the cache's version token."""
+
+    def __init__(self) -> None:
+        self._metas: dict[str, DocTypeMeta] = {}
+        self._by_model: dict[type[models.Model], DocTypeMeta] = {}
+        self._version: str | None = None
+        self._loaded = False
+
+    # --- versioning -------------------------------------------------------
+    @property
+    def _cache_key(self) -> str:
+        return f"{api_settings.CACHE_PREFIX}:registry_version"
+
+    def _shared_version(self) -> str:
+        cache = caches[api_settings.CACHE_ALIAS]
+        version = cache.get(self._cache_key)
+        if version is None:
+            cache.add(self._cache_key, uuid.uuid4().hex, timeout=None)
+            version = cache.get(self._cache_key)
+        return version
+
+    def invalidate(self, *, local_only: bool = False) -> None:
+        """Drop this process's snapshot; unless ``local_only``, make every other process drop theirs too."""
+        self._loaded = False
+        if not local_only:
+            caches[api_settings.CACHE_ALIAS].set(self._cache_key, uuid.uuid4().hex, timeout=None)
+
+    def refresh_if_stale(self) -> None:
+        """Rebuild the snapshot when another process (or an admin save) changed the registry."""
+        version = self._shared_version()
+        if not self._loaded or version != self._version:
+            self._rebuild(version)
+
+    # --- building ---------------------------------------------------------
+    def _all_options(self) -> list[DocTypeOptions]:
+        from .models import DocType
+
+        options = dict(_code_options)
+        disabled: set[str] = set()
+        try:
+            rows = list(DocType.objects.select_related("model"))
+        except DatabaseError:  # tables not migrated yet: code registrations only
+            rows = []
+        for row in rows:
+            if not row.enabled:
+                disabled.add(row.name)
+                continue
+            if row.name in options:
+                continue
+            row_options = options_from_row(row)
+            if row_options is not None:
+                options[row.name] = row_options
+        return [opt for name, opt in options.items() if name not in disabled]
+
+    def _rebuild(self, version: str | None) -> None:
+        all_options = self._all_options()
+        model_names: dict[type[models.Model], str] = {}
+        for opt in all_options:
+            name_field = opt.name_field or opt.model._meta.pk.name
+            model_names.setdefault(opt.model, name_field)
+            model_names.setdefault(opt.model._meta.concrete_model, name_field)
+
+        def name_field_of(model: type[models.Model]) -> str:
+            return model_names.get(model) or model._meta.pk.name
+
+        metas = {opt.doctype: build_meta(opt, name_field_of) for opt in all_options}
+        by_model: dict[type[models.Model], DocTypeMeta] = {}
+        for meta in metas.values():
+            by_model.setdefault(meta.model, meta)
+            by_model.setdefault(meta.model._meta.concrete_model, meta)
+        self._metas, self._by_model = metas, by_model
+        self._version, self._loaded = version, True
+
+    # --- lookups ----------------------------------------------------------
+    def get(self, doctype: str) -> DocTypeMeta:
+        """The enabled DocType called ``doctype``; DoesNotExistError (404) otherwise."""
+        if not self._loaded:
+            self.refresh_if_stale()
+        try:
+            return self._metas[doctype]
+        except KeyError:
+            raise DoesNotExistError(f"DocType {doctype} not found", doctype="DocType") from None
+
+    def for_model(self, model: type[models.Model]) -> DocTypeMeta | None:
+        """The DocType serving ``model``, if any."""
+        if not self._loaded:
+            self.refresh_if_stale()
+        return self._by_model.get(model)
+
+    def doctypes(self) -> list[str]:
+        """Names of every enabled DocType."""
+        if not self._loaded:
+            self.refresh_if_stale()
+        return sorted(self._metas)
+
+
+registry = Registry()
+
+
+def sync_code_registrations(**kwargs: Any) -> None:
+    """Create or update a ``DocType`` row for every code registration (run after ``migrate``)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import DocType
+
+    for options in _code_options.values():
+        content_type = ContentType.objects.get_for_model(options.model, for_concrete_model=False)
+        DocType.objects.update_or_create(
+            name=options.doctype,
+            defaults={
+                "model": content_type,
+                "source": DocType.SOURCE_CODE,
+                "name_field": options.name_field or "",
+                "naming_rule": options.naming_rule,
+                "field_map": {k: v for k, v in options.field_map.items() if v},
+                "sort_field": options.sort_field or "",
+                "sort_order": options.sort_order,
+                "title_field": options.title_field or "",
+                "hidden_fields": ", ".join(sorted(options.hidden_fields)),
+                "read_only_fields": ", ".join(sorted(options.read_only_fields)),
+                "istable": options.istable,
+                "is_submittable": options.is_submittable,
+            },
+        )
+    registry.invalidate()
+
