@@ -44,9 +44,8 @@ DEFAULTS: dict[str, Any] = {
     # Prefix of every cache key frappe_api writes.
     "CACHE_PREFIX": "frappe_api",
     # --- Users -------------------------------------------------------------
-    # The DocType name under which requests see the user model's names.
+    # The user name of anonymous requests.
     "GUEST_USER": "Guest",
-    "ADMINISTRATOR_USER": "Administrator",
 }
 
 

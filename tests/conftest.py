@@ -1,0 +1,67 @@
+"""Shared fixtures: API clients for the Administrator, an ordinary user and Guest."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from frappe_api.registry import registry
+
+from .factories import AdministratorFactory, UserFactory
+
+
+class APIClient(Client):
+    """Django's test client with JSON helpers (requests go through the whole HTTP stack)."""
+
+    def post_json(self, path, data, **extra):
+        return self.post(path, json.dumps(data), content_type="application/json", **extra)
+
+    def put_json(self, path, data, **extra):
+        return self.put(path, json.dumps(data), content_type="application/json", **extra)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_registry():
+    """Rows a test created are rolled back; make sure no process snapshot outlives them."""
+    registry.invalidate()
+    yield
+    registry.invalidate()
+
+
+@pytest.fixture
+def administrator(db):
+    return AdministratorFactory()
+
+
+@pytest.fixture
+def admin_client(administrator):
+    client = APIClient()
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="jane")
+
+
+@pytest.fixture
+def user_client(user):
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def guest_client(db):
+    return APIClient()
+
+
+def server_messages(body):
+    """Decode Frappe's doubly JSON-encoded ``_server_messages``."""
+    return [json.loads(item) for item in json.loads(body["_server_messages"])]
