@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PAGE_LENGTH": 20,
     # The most rows one list call answers, also for limit_page_length=0.
     "MAX_PAGE_LENGTH": 10000,
+    # First day of the week for the `timespan` operator's "this week" (Frappe's default).
+    "FIRST_DAY_OF_WEEK": "Sunday",
+    # Who may use `debug=1`: a dotted path to a function(user) -> bool.
+    "DEBUG_PERMISSION": "frappe_api.permissions.is_superuser",
     # --- Request parsing ---------------------------------------------------
     # Deepest nesting accepted in a JSON parameter or body.
     "MAX_JSON_DEPTH": 8,
@@ -49,7 +53,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-IMPORT_STRINGS = ("AUTHENTICATION_CLASSES", "THROTTLE_CLASSES")
+IMPORT_STRINGS = ("AUTHENTICATION_CLASSES", "THROTTLE_CLASSES", "DEBUG_PERMISSION")
 
 
 class APISettings:
@@ -71,7 +75,10 @@ class APISettings:
         except KeyError:
             value = self.user_settings.get(attr, self.defaults[attr])
             if attr in IMPORT_STRINGS:
-                value = [import_string(item) if isinstance(item, str) else item for item in value]
+                if isinstance(value, (list, tuple)):
+                    value = [import_string(item) if isinstance(item, str) else item for item in value]
+                elif isinstance(value, str):
+                    value = import_string(value)
             self._cache[attr] = value
             return value
 

@@ -66,35 +66,65 @@ def _not_found(meta: DocTypeMeta, name: Any) -> DoesNotExistError:
 
 
 # --- reading ---------------------------------------------------------------------------
-def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False) -> dict[str, Any]:
-    """The stored document as Frappe serialises it, in one query; 404 when missing.
+def serialize_rows(meta: DocTypeMeta, queryset: models.QuerySet, *, include_nulls: bool = False
+                   ) -> list[dict[str, Any]]:
+    """Documents of ``queryset`` as Frappe serialises them, read in one query with ``values_list()``.
 
-    Keys: every readable field (null ones left out unless ``include_nulls``),
-    then ``doctype``.
+    Keys: every readable field (null ones left out unless ``include_nulls``), then ``doctype``.
     """
     api_fields = list(meta.fields.values())
-    row = (
-        meta.queryset()
-        .filter(**{meta.name.lookup: _name_value(meta, name)})
-        .values_list(*(api_field.lookup for api_field in api_fields))
-        .first()
-    )
-    if row is None:
+    converters = [converter_for(api_field) for api_field in api_fields]
+    documents = []
+    for row in queryset.values_list(*(api_field.lookup for api_field in api_fields)):
+        document: dict[str, Any] = {}
+        for api_field, convert, value in zip(api_fields, converters, row):
+            if value is None:
+                if include_nulls:
+                    document[api_field.fieldname] = None
+                continue
+            document[api_field.fieldname] = convert(value) if convert else value
+        document["doctype"] = meta.doctype
+        documents.append(document)
+    return documents
+
+
+def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False) -> dict[str, Any]:
+    """The stored document as Frappe serialises it, in one query; 404 when missing."""
+    documents = serialize_rows(meta, meta.queryset().filter(**{meta.name.lookup: _name_value(meta, name)})[:1],
+                               include_nulls=include_nulls)
+    if not documents:
         raise _not_found(meta, name)
-    document: dict[str, Any] = {}
-    for api_field, value in zip(api_fields, row):
-        if value is None and not include_nulls:
-            continue
-        convert = converter_for(api_field)
-        document[api_field.fieldname] = convert(value) if convert else value
-    document["doctype"] = meta.doctype
+    return documents[0]
+
+
+def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = False,
+            expand_links: bool = False) -> dict[str, Any]:
+    """Read one document after checking ``read`` permission.
+
+    With ``expand_links`` every Link value the user may read becomes the
+    linked document (one query per Link field).
+    """
+    check_permission(meta, "read", user)
+    document = read_values(meta, name, include_nulls=include_nulls)
+    if expand_links:
+        _expand_links(meta, document, user)
     return document
 
 
-def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = False) -> dict[str, Any]:
-    """Read one document after checking ``read`` permission."""
-    check_permission(meta, "read", user)
-    return read_values(meta, name, include_nulls=include_nulls)
+def _expand_links(meta: DocTypeMeta, document: dict[str, Any], user: Any) -> None:
+    from .permissions import has_permission
+    from .registry import registry
+
+    for api_field in meta.fields.values():
+        value = document.get(api_field.fieldname)
+        if not api_field.is_link or value is None:
+            continue
+        target = registry.for_model(api_field.link_model)
+        if target is None or not has_permission(target, "read", user):
+            continue
+        linked = serialize_rows(target, target.queryset().filter(**{target.name.lookup: value})[:1])
+        if linked:
+            document[api_field.fieldname] = linked[0]
 
 
 # --- writing ---------------------------------------------------------------------------

@@ -78,6 +78,16 @@ class APIField:
         return not (self.read_only or self.standard or self.attname is None)
 
 
+@dataclass(frozen=True, slots=True)
+class ChildTable:
+    """A Table field: the reverse relation from a parent to a child-table DocType's rows."""
+
+    fieldname: str
+    doctype: str
+    query_name: str
+    parent_attname: str
+
+
 @dataclass(frozen=True)
 class DocTypeOptions:
     """Registration options of one DocType (see ``frappe_api.register``)."""
@@ -96,6 +106,7 @@ class DocTypeOptions:
     write_only_fields: Mapping[str, Callable[[models.Model, Any], None]] = field(default_factory=dict)
     istable: bool = False
     is_submittable: bool = False
+    tree_parent_field: str | None = None
     source: str = "code"
 
 
@@ -109,8 +120,9 @@ class DocTypeMeta:
     """Every readable API field by API name, ``name`` first, then the standard fields, then the rest."""
     write_only: Mapping[str, Callable[[models.Model, Any], None]]
     naming_rule: str
-    default_order: tuple[str, str] | None
+    default_order: tuple[tuple[str, str], ...]
     annotations: Mapping[str, Combinable]
+    child_tables: Mapping[str, ChildTable] = field(default_factory=dict)
 
     @property
     def doctype(self) -> str:
@@ -123,6 +135,10 @@ class DocTypeMeta:
     def get_field(self, fieldname: str) -> APIField | None:
         """The readable API field called ``fieldname``, or None."""
         return self.fields.get(fieldname)
+
+    def child_table_for(self, doctype: str) -> ChildTable | None:
+        """The table field holding rows of child DocType ``doctype``, or None."""
+        return next((table for table in self.child_tables.values() if table.doctype == doctype), None)
 
     def queryset(self) -> models.QuerySet:
         """The base queryset every read starts from (computed fields annotated)."""
@@ -139,11 +155,14 @@ def _label(model_field: models.Field | None, fieldname: str) -> str:
     return fieldname.replace("_", " ").title()
 
 
-def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Model]], str]) -> DocTypeMeta:
+def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Model]], str],
+               child_doctypes: Mapping[type[models.Model], str] | None = None) -> DocTypeMeta:
     """Resolve the API fields of ``options.model``.
 
     ``name_field_of(model)`` tells the model field holding the document name of
-    any other model, so Link fields read and write the target's ``name``.
+    any other model, so Link fields read and write the target's ``name``;
+    ``child_doctypes`` maps child-table models to their DocType names, so the
+    reverse relations to them become Table fields.
     """
     opts = options.model._meta
     pk = opts.pk
@@ -224,22 +243,49 @@ def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Mod
         fields[api_name] = APIField(fieldname=api_name, lookup=alias, fieldtype="Data",
                                     label=_label(None, api_name), read_only=True)
 
+    child_tables: dict[str, ChildTable] = {}
+    for relation in opts.related_objects:
+        child_doctype = (child_doctypes or {}).get(relation.related_model)
+        if child_doctype and relation.one_to_many:
+            accessor = relation.get_accessor_name()
+            child_tables[accessor] = ChildTable(
+                fieldname=accessor,
+                doctype=child_doctype,
+                query_name=relation.field.related_query_name(),
+                parent_attname=relation.field.attname,
+            )
+
     naming_rule = options.naming_rule or _default_naming_rule(name_model_field, name_field, pk)
-    sort_field = options.sort_field or ("modified" if "modified" in fields else None)
-    default_order = None
-    if sort_field and sort_field in fields:
-        default_order = (sort_field, options.sort_order or "desc")
-    elif "creation" in fields:
-        default_order = ("creation", "desc")
     return DocTypeMeta(
         options=options,
         name=name_api,
         fields=fields,
         write_only=dict(options.write_only_fields),
         naming_rule=naming_rule,
-        default_order=default_order,
+        default_order=_default_order(options, fields),
         annotations=annotations,
+        child_tables=child_tables,
     )
+
+
+def _default_order(options: DocTypeOptions, fields: Mapping[str, APIField]) -> tuple[tuple[str, str], ...]:
+    """The DocType's sort field(s) (``"idx desc, modified desc"`` allowed), else ``modified``/``creation`` desc;
+    drafts first on submittable DocTypes, as Frappe lists them."""
+    terms: list[tuple[str, str]] = []
+    if options.sort_field:
+        for part in options.sort_field.split(","):
+            bits = part.split()
+            if bits and bits[0] in fields:
+                direction = bits[1].lower() if len(bits) > 1 else (options.sort_order or "desc")
+                terms.append((bits[0], direction))
+    if not terms:
+        for fallback in ("modified", "creation"):
+            if fallback in fields:
+                terms.append((fallback, "desc"))
+                break
+    if options.is_submittable and "docstatus" in fields:
+        terms.insert(0, ("docstatus", "asc"))
+    return tuple(terms)
 
 
 def _default_naming_rule(name_model_field: models.Field, name_field: str, pk: models.Field) -> str:

@@ -24,9 +24,14 @@ def user_name(user: Any) -> str:
     return user.get_username()
 
 
+def is_superuser(user: Any) -> bool:
+    """Frappe's Administrator: an active Django superuser."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+
+
 def has_permission(meta: DocTypeMeta, ptype: str, user: Any) -> bool:
     """True when ``user`` holds right ``ptype`` on ``meta``'s DocType."""
-    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+    return is_superuser(user)
 
 
 def check_permission(meta: DocTypeMeta, ptype: str, user: Any) -> None:

@@ -59,7 +59,9 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
     ``title_field``, ``hidden_fields``, ``read_only_fields``,
     ``computed_fields`` (API name -> ORM expression, read-only),
     ``write_only_fields`` (API name -> ``setter(instance, value)``),
-    ``istable``, ``is_submittable``.
+    ``istable``, ``is_submittable``, ``tree_parent_field`` (the Link to the
+    parent node, making the DocType a tree for the ``descendants of`` family
+    of filter operators).
     """
 
     def decorate(model_class: ModelT) -> ModelT:
@@ -177,7 +179,8 @@ class Registry:
         def name_field_of(model: type[models.Model]) -> str:
             return model_names.get(model) or model._meta.pk.name
 
-        metas = {opt.doctype: build_meta(opt, name_field_of) for opt in all_options}
+        child_doctypes = {opt.model: opt.doctype for opt in all_options if opt.istable}
+        metas = {opt.doctype: build_meta(opt, name_field_of, child_doctypes) for opt in all_options}
         by_model: dict[type[models.Model], DocTypeMeta] = {}
         for meta in metas.values():
             by_model.setdefault(meta.model, meta)

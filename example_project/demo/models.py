@@ -34,12 +34,45 @@ class Note(Document):
     public = models.BooleanField(default=False)
 
 
+class Territory(Document):
+    """A tree of sales territories (ERPNext's Territory), named by ``territory_name``."""
+
+    territory_name = models.CharField(max_length=140)
+    parent_territory = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="children")
+    is_group = models.BooleanField(default=False)
+
+
 class Customer(Document):
     """A customer named by its ``customer_name``."""
 
     customer_name = models.CharField(max_length=140)
     customer_group = models.CharField(max_length=140, blank=True, default="")
-    territory = models.CharField(max_length=140, blank=True, default="")
+    territory = models.ForeignKey(Territory, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+
+class SalesOrder(Document):
+    """A submittable sales order with a child table of items."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    transaction_date = models.DateField()
+    grand_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "Sales Order"
+
+
+class SalesOrderItem(Document):
+    """One row of a Sales Order's ``items`` table."""
+
+    parent = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="items")
+    item_code = models.CharField(max_length=140)
+    qty = models.IntegerField(default=1)
+    rate = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "Sales Order Item"
 
 
 class User(AuthUser):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -11,7 +12,9 @@ from rest_framework.response import Response
 from .. import document
 from ..exceptions import ValidationError
 from ..permissions import check_permission
-from ..query import compile_list, fetch_rows, parse_list_params
+from ..conf import api_settings
+from ..query import compile_list, fetch_rows, fetch_rows_with_debug, parse_list_params
+from ..query.params import parse_bool
 from .base import FrappeAPIView
 
 
@@ -39,7 +42,12 @@ class ResourceListView(FrappeAPIView):
         meta = self.get_meta(doctype)
         check_permission(meta, "read", request.user)
         query = parse_list_params(self.form_dict(request))
-        return Response({"data": fetch_rows(compile_list(meta, query))})
+        compiled = compile_list(meta, query, user=request.user)
+        if query.debug and api_settings.DEBUG_PERMISSION(request.user):
+            rows, debug_lines = fetch_rows_with_debug(compiled)
+            encoded = json.dumps(debug_lines)
+            return Response({"data": rows, "exc": encoded, "_debug_messages": encoded})
+        return Response({"data": fetch_rows(compiled)})
 
     def post(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)
@@ -52,7 +60,8 @@ class ResourceDetailView(FrappeAPIView):
 
     def get(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)
-        return Response({"data": document.get_doc(meta, name, request.user)})
+        expand_links = parse_bool("expand_links", request.query_params.get("expand_links"), False)
+        return Response({"data": document.get_doc(meta, name, request.user, expand_links=expand_links)})
 
     def put(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)

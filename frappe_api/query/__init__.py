@@ -5,7 +5,8 @@
 queryset; ``fetch_rows`` reads it with ``values_list()``.
 """
 
-from .compile import CompiledList, compile_list, fetch_rows
+from .compile import CompiledList, compile_list, fetch_rows, fetch_rows_with_debug
 from .params import ListQuery, parse_json_param, parse_list_params
 
-__all__ = ["CompiledList", "ListQuery", "compile_list", "fetch_rows", "parse_json_param", "parse_list_params"]
+__all__ = ["CompiledList", "ListQuery", "compile_list", "fetch_rows", "fetch_rows_with_debug", "parse_json_param",
+           "parse_list_params"]

@@ -1,22 +1,38 @@
-"""Compile a ``ListQuery`` against a DocType into one queryset read with ``values_list()``."""
+"""Compile a ``ListQuery`` against a DocType into one queryset read with ``values_list()``.
+
+Field expressions accepted in ``fields`` (``frappe/model/db_query.py``):
+``field``, ``*``, ``field as alias``, ``link_field.target_field`` (joined;
+the target DocType's read permission is checked), ``table_field.child_field``
+and ```tabChild DocType`.child_field`` (one row per child row, as Frappe
+does), and the aggregates ``count``, ``sum``, ``avg``, ``min``, ``max``
+(``count(distinct x)`` too), each with an optional alias. Anything else is a
+417; no text from the client reaches SQL.
+"""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, QuerySet, Sum, Value
 
 from ..conf import api_settings
-from ..exceptions import DataError, ValidationError
+from ..exceptions import DataError, PermissionError, ValidationError
 from ..meta import APIField, DocTypeMeta
+from ..permissions import has_permission
 from .filters import compile_conditions, normalize_filters, resolve_field
 from .params import ListQuery
 
-_ALIAS_RE = re.compile(r"^(?P<expr>.+?)\s+as\s+(?P<alias>[A-Za-z_][A-Za-z0-9_ ]*)$", re.IGNORECASE)
-_QUALIFIED_RE = re.compile(r"^`?tab(?P<doctype>[^`.]+)`?\.`?(?P<field>[^`]+)`?$")
+_ALIAS_RE = re.compile(r"^(?P<expr>.+?)\s+as\s+(?P<alias>[A-Za-z_][A-Za-z0-9_]*)$", re.IGNORECASE | re.DOTALL)
+_QUALIFIED_RE = re.compile(r"^`?tab(?P<doctype>[^`.]+)`?\.`?(?P<field>[^`.]+)`?$")
+_AGGREGATE_RE = re.compile(r"^(?P<fn>count|sum|avg|min|max)\s*\(\s*(?P<distinct>distinct\s+)?(?P<arg>[^()]*?)\s*\)$",
+                           re.IGNORECASE)
+_FUNCTION_RE = re.compile(r"^\s*(?P<fn>[A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_SORT_CHARS = re.compile(r"^[A-Za-z0-9_\- ,`'\".()]*$")
+_AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 
 Converter = Callable[[Any], Any]
 
@@ -25,12 +41,22 @@ def _to_check(value: Any) -> Any:
     return None if value is None else int(value)
 
 
-def converter_for(api_field: APIField) -> Converter | None:
+def converter_for(api_field: APIField | None) -> Converter | None:
     """A per-value conversion the renderer cannot do itself (Frappe's Check is 0/1, not a JSON boolean)."""
-    return _to_check if api_field.fieldtype == "Check" else None
+    return _to_check if api_field is not None and api_field.fieldtype == "Check" else None
 
 
 @dataclass(frozen=True, slots=True)
+class SelectItem:
+    """One output column: its result key and either an ORM path or an aggregate."""
+
+    key: str
+    lookup: str | None = None
+    aggregate: Any = None
+    api_field: APIField | None = None
+
+
+@dataclass(frozen=True)
 class CompiledList:
     """A ready queryset and how to turn its tuples into Frappe rows."""
 
@@ -38,59 +64,123 @@ class CompiledList:
     keys: tuple[str, ...]
     converters: tuple[tuple[int, Converter], ...]
     as_dict: bool
+    expand: tuple[tuple[int, DocTypeMeta], ...] = field(default_factory=tuple)
 
 
-def _strip_table(meta: DocTypeMeta, text: str) -> str:
-    match = _QUALIFIED_RE.match(text.strip())
-    if match:
-        if match.group("doctype") != meta.doctype:
+class Compiler:
+    """Resolves names for one DocType on behalf of one user (Links and child tables through the registry)."""
+
+    def __init__(self, meta: DocTypeMeta, user: Any = None) -> None:
+        from ..registry import registry
+
+        self.meta = meta
+        self.user = user
+        self.registry = registry
+
+    # --- names ----------------------------------------------------------------------------
+    def child_meta(self, doctype: str) -> DocTypeMeta:
+        return self.registry.get(doctype)
+
+    def link_meta(self, api_field: APIField) -> DocTypeMeta:
+        target = self.registry.for_model(api_field.link_model) if api_field.link_model else None
+        if target is None:
+            raise DataError(f"Field not permitted in query: {api_field.fieldname}")
+        if self.user is not None and not has_permission(target, "read", self.user):
+            message = f"No permission for {target.doctype}"
+            raise PermissionError(message, error_message=message)
+        return target
+
+    def column(self, text: str) -> tuple[str, APIField]:
+        """(ORM path, field) for ``field``, ``link.field``, ``table.field`` or ```tabChild`.field``."""
+        text = text.strip()
+        qualified = _QUALIFIED_RE.match(text)
+        if qualified:
+            doctype, fieldname = qualified.group("doctype"), qualified.group("field")
+            if doctype == self.meta.doctype:
+                api_field = resolve_field(self.meta, fieldname)
+                return api_field.lookup, api_field
+            table = self.meta.child_table_for(doctype)
+            if table is None:
+                raise DataError(f"Field not permitted in query: {text}")
+            child_field = resolve_field(self.child_meta(table.doctype), fieldname)
+            return self._through(table.query_name, child_field, text), child_field
+        head, dot, tail = text.partition(".")
+        if dot and head in self.meta.child_tables:
+            table = self.meta.child_tables[head]
+            child_field = resolve_field(self.child_meta(table.doctype), tail.strip("`"))
+            return self._through(table.query_name, child_field, text), child_field
+        if dot and (link := self.meta.get_field(head)) is not None and link.is_link:
+            target_field = resolve_field(self.link_meta(link), tail.strip("`"))
+            return self._through(link.attname, target_field, text), target_field
+        api_field = resolve_field(self.meta, text.strip("`"))
+        return api_field.lookup, api_field
+
+    @staticmethod
+    def _through(prefix: str, api_field: APIField, text: str) -> str:
+        if api_field.attname is None:
             raise DataError(f"Field not permitted in query: {text}")
-        return match.group("field")
-    return text.strip().strip("`")
+        return f"{prefix}__{api_field.lookup}"
 
-
-def resolve_select(meta: DocTypeMeta, fields: tuple[str, ...]) -> list[tuple[str, APIField]]:
-    """(result key, field) for every requested field, ``*`` expanded to every readable field."""
-    selected: list[tuple[str, APIField]] = []
-    for raw in fields:
+    # --- fields ----------------------------------------------------------------------------
+    def select_item(self, raw: Any) -> list[SelectItem]:
         if not isinstance(raw, str) or not raw.strip():
             raise DataError(f"Field not permitted in query: {raw!r}")
         text = raw.strip()
+        lowered = text.lower()
+        if "/*" in lowered or "union" in lowered.split():
+            raise ValidationError("Illegal SQL Query")
         if text == "*":
-            selected.extend((name, api_field) for name, api_field in meta.fields.items())
-            continue
+            return [SelectItem(name, api_field.lookup, api_field=api_field) for name, api_field in
+                    self.meta.fields.items()]
         alias = None
-        match = _ALIAS_RE.match(text)
-        if match:
-            text, alias = match.group("expr").strip(), match.group("alias").strip()
-        fieldname = _strip_table(meta, text)
-        api_field = resolve_field(meta, fieldname)
-        selected.append((alias or fieldname, api_field))
-    return selected
+        if match := _ALIAS_RE.match(text):
+            text, alias = match.group("expr").strip(), match.group("alias")
+        if match := _AGGREGATE_RE.match(text):
+            function, argument = match.group("fn").lower(), match.group("arg").strip()
+            if argument in ("*", "1") and function == "count":
+                lookup = self.meta.name.lookup
+            else:
+                lookup, _ = self.column(argument)
+            expression = _AGGREGATES[function](lookup, distinct=bool(match.group("distinct")))
+            return [SelectItem(alias or text, aggregate=expression)]
+        if "(" in text:
+            function = _FUNCTION_RE.match(text)
+            if function and " " not in function.group("fn") and "select" not in lowered:
+                raise DataError(f"Use of function {function.group('fn')} in field is restricted")
+            raise DataError("Use of sub-query or function is restricted")
+        lookup, api_field = self.column(text)
+        return [SelectItem(alias or text.split(".")[-1].strip("`"), lookup, api_field=api_field)]
 
-
-def resolve_order(meta: DocTypeMeta, order_by: str) -> list[Any]:
-    """ORM ordering for Frappe's ``order_by`` (``field [asc|desc], ...``); the DocType's default when empty."""
-    terms: list[tuple[APIField, str]] = []
-    if order_by:
-        for part in order_by.split(","):
+    # --- order_by / group_by ---------------------------------------------------------------
+    def sort_terms(self, text: str, kind: str, aliases: dict[str, Any]) -> list[tuple[Any, str]]:
+        """(ORM expression or path, direction) per comma-separated term, checked as Frappe checks them."""
+        if not _SORT_CHARS.match(text):
+            raise ValidationError("Illegal SQL Query")
+        lowered = text.lower()
+        if re.search(r"\b(union|intersect)\b", lowered) or ("select" in lowered and " from " in lowered):
+            raise ValidationError("Cannot use sub-query here.")
+        terms = []
+        for part in text.split(","):
             part = part.strip()
             if not part:
                 continue
             head, _, last = part.rpartition(" ")
-            direction = last.lower() if head and last.lower() in ("asc", "desc") else None
-            fieldname = head.strip() if direction else part
-            api_field = resolve_field(meta, _strip_table(meta, fieldname))
-            terms.append((api_field, direction or "asc"))
-    elif meta.default_order:
-        fieldname, direction = meta.default_order
-        terms.append((meta.fields[fieldname], direction))
-    ordering: list[Any] = []
-    for api_field, direction in terms:
-        expression = F(api_field.lookup)
+            direction = last.lower() if head and last.lower() in ("asc", "desc") else ("asc" if kind else "")
+            expression = head.strip() if head and last.lower() in ("asc", "desc") else part
+            if "(" in expression:
+                raise ValidationError(f"Cannot use {expression} in order/group by")
+            if expression in aliases:
+                terms.append((aliases[expression], direction))
+            else:
+                terms.append((self.column(expression)[0], direction))
+        return terms
+
+
+def _ordering(terms: list[tuple[Any, str]]) -> list[Any]:
+    ordering = []
+    for target, direction in terms:
+        expression = F(target) if isinstance(target, str) else target
         ordering.append(expression.desc(nulls_last=True) if direction == "desc" else expression.asc(nulls_first=True))
-    if terms and all(api_field.fieldname != "name" for api_field, _ in terms):
-        ordering.append(F(meta.name.lookup).desc())  # a stable order for paging
     return ordering
 
 
@@ -101,41 +191,114 @@ def page_bounds(query: ListQuery) -> tuple[int, int]:
     return query.limit_start, query.limit_start + min(length, cap)
 
 
-def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = None) -> CompiledList:
-    """Validate ``query`` against ``meta`` and build the single queryset that answers it."""
-    selected = resolve_select(meta, query.fields)
-    queryset = base if base is not None else meta.queryset()
-    where = compile_conditions(meta, normalize_filters(query.filters))
-    or_conditions = normalize_filters(query.or_filters, param="or_filters")
+def filter_queryset(meta: DocTypeMeta, queryset: QuerySet, filters: Any, or_filters: Any = None,
+                    compiler: Compiler | None = None) -> QuerySet:
+    """``queryset`` narrowed by Frappe ``filters`` (ANDed) and ``or_filters`` (one ORed group)."""
+    compiler = compiler or Compiler(meta)
+    resolvers = {"get_meta": compiler.child_meta, "meta_for_model": compiler.registry.for_model}
+    where = compile_conditions(meta, normalize_filters(filters), **resolvers)
+    or_conditions = normalize_filters(or_filters, param="or_filters")
     if or_conditions:
-        where &= compile_conditions(meta, or_conditions, join_or=True)
-    if where:
-        queryset = queryset.filter(where)
-    if query.group_by:
-        raise ValidationError("group_by is not supported yet")
-    queryset = queryset.order_by(*resolve_order(meta, query.order_by))
+        where &= compile_conditions(meta, or_conditions, join_or=True, **resolvers)
+    return queryset.filter(where) if where else queryset
+
+
+def order_queryset(meta: DocTypeMeta, queryset: QuerySet, order_by: str, compiler: Compiler | None = None,
+                   aliases: dict[str, Any] | None = None, *, grouped: bool = False) -> QuerySet:
+    """``queryset`` in Frappe's ``order_by`` order, or the DocType's default order when it is empty."""
+    compiler = compiler or Compiler(meta)
+    if order_by:
+        terms = compiler.sort_terms(order_by, "order", aliases or {})
+    elif grouped:
+        return queryset.order_by()
+    else:
+        terms = [(meta.fields[name].lookup, direction) for name, direction in meta.default_order]
+    if terms and not grouped and all(target != meta.name.lookup for target, _ in terms):
+        terms.append((meta.name.lookup, "desc"))  # a stable order for paging
+    return queryset.order_by(*_ordering(terms))
+
+
+def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = None, *, user: Any = None
+                 ) -> CompiledList:
+    """Validate ``query`` against ``meta`` and build the single queryset that answers it.
+
+    ``user`` (when given) must hold read permission on every Link target a
+    ``link.field`` column or an ``expand`` reaches.
+    """
+    compiler = Compiler(meta, user)
+    items = [item for raw in query.fields for item in compiler.select_item(raw)]
+    expand_targets: list[tuple[str, DocTypeMeta]] = []
+    for fieldname in query.expand:
+        link = meta.get_field(fieldname) if isinstance(fieldname, str) else None
+        if link is None or not link.is_link:
+            raise DataError(f"Field not permitted in query: {fieldname}")
+        expand_targets.append((fieldname, compiler.link_meta(link)))
+        if not any(item.key == fieldname for item in items):
+            items.append(SelectItem(fieldname, link.lookup, api_field=link))
+
+    queryset = filter_queryset(meta, base if base is not None else meta.queryset(), query.filters,
+                               query.or_filters, compiler)
+    aggregates = {f"_agg{index}": item.aggregate for index, item in enumerate(items) if item.aggregate is not None}
+    grouped = bool(aggregates or query.group_by)
+    if grouped:
+        group_terms = compiler.sort_terms(query.group_by, "", {}) if query.group_by else []
+        group_lookups = [target for target, _ in group_terms]
+        for item in items:
+            if item.aggregate is None and item.lookup not in group_lookups:
+                raise ValidationError(f"Field {item.key} must be in group_by, or wrapped in an aggregate")
+        if not group_lookups:  # one row over the whole table: group on a constant, which adds no GROUP BY
+            queryset = queryset.annotate(_frappe_all=Value(1))
+            group_lookups = ["_frappe_all"]
+        queryset = queryset.values(*group_lookups).annotate(**aggregates) if aggregates else \
+            queryset.values(*group_lookups).distinct()
+    aliases = {}
+    for index, item in enumerate(items):
+        if item.aggregate is not None:
+            aliases[item.key] = f"_agg{index}"
+    queryset = order_queryset(meta, queryset, query.order_by, compiler, aliases, grouped=grouped)
     start, stop = page_bounds(query)
-    queryset = queryset.values_list(*(api_field.lookup for _, api_field in selected))[start:stop]
-    converters = tuple(
-        (index, converter)
-        for index, (_, api_field) in enumerate(selected)
-        if (converter := converter_for(api_field)) is not None
-    )
-    return CompiledList(queryset, tuple(key for key, _ in selected), converters, query.as_dict)
+    columns = [f"_agg{index}" if item.aggregate is not None else item.lookup for index, item in enumerate(items)]
+    queryset = queryset.values_list(*columns)[start:stop]
+    converters = tuple((index, convert) for index, item in enumerate(items)
+                       if (convert := converter_for(item.api_field)) is not None)
+    keys = tuple(item.key for item in items)
+    expand_at = tuple((keys.index(fieldname), target) for fieldname, target in expand_targets)
+    return CompiledList(queryset, keys, converters, query.as_dict, expand_at)
+
+
+def _expand(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta], ...]) -> None:
+    """Replace Link values by the linked documents: one query per expanded field."""
+    from ..document import serialize_rows
+
+    for index, target in expand:
+        names = {row[index] for row in rows if row[index] is not None}
+        if not names:
+            continue
+        documents = {doc["name"]: doc for doc in serialize_rows(
+            target, target.queryset().filter(**{f"{target.name.lookup}__in": names}))}
+        for row in rows:
+            if row[index] is not None:
+                row[index] = documents.get(row[index], row[index])
 
 
 def fetch_rows(compiled: CompiledList) -> list[dict[str, Any]] | list[list[Any]]:
     """Run the query once and shape its rows as Frappe does (dicts, or lists with ``as_dict=0``)."""
-    rows = list(compiled.queryset)
-    if compiled.converters:
-        converted = []
+    rows: list[Any] = list(compiled.queryset)
+    if compiled.converters or compiled.expand:
+        rows = [list(row) for row in rows]
         for row in rows:
-            values = list(row)
             for index, convert in compiled.converters:
-                values[index] = convert(values[index])
-            converted.append(values)
-        rows = converted
+                row[index] = convert(row[index])
+        _expand(rows, compiled.expand)
     if not compiled.as_dict:
         return [list(row) for row in rows]
     keys = compiled.keys
     return [dict(zip(keys, row)) for row in rows]
+
+
+def fetch_rows_with_debug(compiled: CompiledList) -> tuple[list[Any], list[str]]:
+    """``fetch_rows`` plus Frappe's debug lines: the SQL (parameters shown inline) and its execution time."""
+    started = time.perf_counter()
+    rows = fetch_rows(compiled)
+    elapsed = time.perf_counter() - started
+    return rows, [str(compiled.queryset.query), f"Execution time: {elapsed:.4f} sec"]

@@ -2,28 +2,41 @@
 
 Accepted shapes (``frappe/utils/data.py: get_filter``): a dict
 ``{"status": "Open"}`` or ``{"qty": [">", 5]}``; a list of ``[field, op,
-value]`` or ``[doctype, field, op, value]``; a list of single-key dicts. A
-missing operator means ``=``. Every field name is resolved against the
-DocType's API fields; values are bound parameters, never SQL.
+value]`` or ``[doctype, field, op, value]`` (``doctype`` this DocType or one
+of its child tables); a list of single-key dicts. A missing operator means
+``=``. Every field name is resolved against the DocType's API fields; values
+are bound parameters, never SQL.
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef, Q
+from django_filters import FilterSet
 
 from ..conf import api_settings
 from ..exceptions import DataError, ValidationError
-from ..fieldvalues import to_python
+from ..fieldvalues import make_aware, to_python
 from ..meta import APIField, DocTypeMeta
 from . import lookups  # noqa: F401 - registers the frappe_like lookup
+from .timespan import date_range
 
-OPERATORS = ("=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "is", "between")
+TREE_OPERATORS = ("descendants of", "descendants of (inclusive)", "not descendants of", "ancestors of",
+                  "not ancestors of")
+OPERATORS = ("=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "is", "between",
+             "timespan", "previous", "next", *TREE_OPERATORS)
 _ALIASES = {"==": "=", "<>": "!=", "=<": "<=", "=>": ">=", "not_like": "not like", "not_in": "not in"}
 _TEXT_TYPES = ("Data", "Text", "Select", "Link")
+_DATE_TYPES = ("Date", "Datetime")
+_PARSED_TYPES = ("Date", "Datetime", "Time")
+_BAD_NAME = re.compile(r"[,'();\n`\"\\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +49,18 @@ class Condition:
     value: Any
 
 
-def _condition(doctype: str | None, fieldname: Any, operator: Any, value: Any) -> Condition:
-    if not isinstance(fieldname, str) or not fieldname:
+def _condition(doctype: Any, fieldname: Any, operator: Any, value: Any) -> Condition:
+    if not isinstance(fieldname, str) or not fieldname.strip():
         raise DataError(f"Invalid field name {fieldname!r}")
-    op = (str(operator).strip().lower() if operator not in (None, "") else "=")
+    if _BAD_NAME.search(fieldname):
+        raise DataError(f"Invalid field name {fieldname}")
+    if doctype is not None and not isinstance(doctype, str):
+        raise DataError(f"Invalid DocType {doctype!r}")
+    op = str(operator).strip().lower() if operator not in (None, "") else "="
     op = _ALIASES.get(op, op)
     if op not in OPERATORS:
         raise ValidationError(f"Operator must be one of {', '.join(OPERATORS)}")
-    return Condition(doctype, fieldname, op, value)
+    return Condition(doctype or None, fieldname.strip(), op, value)
 
 
 def _from_pair(fieldname: str, value: Any) -> Condition:
@@ -65,14 +82,12 @@ def normalize_filters(raw: Any, *, param: str = "filters") -> list[Condition]:
         for item in raw:
             if isinstance(item, dict):
                 conditions.extend(_from_pair(key, value) for key, value in item.items())
+            elif isinstance(item, list) and len(item) == 3:
+                conditions.append(_condition(None, *item))
+            elif isinstance(item, list) and len(item) >= 4:
+                conditions.append(_condition(item[0], item[1], item[2], item[3]))
             elif isinstance(item, list):
-                if len(item) == 3:
-                    conditions.append(_condition(None, *item))
-                elif len(item) >= 4:
-                    conditions.append(_condition(item[0], item[1], item[2], item[3]))
-                else:
-                    raise ValidationError(
-                        f"Filter must have 4 values (doctype, fieldname, operator, value): {item!r}")
+                raise ValidationError(f"Filter must have 4 values (doctype, fieldname, operator, value): {item!r}")
             else:
                 raise ValidationError(f"'{param}' must be a list or dictionary")
     else:
@@ -92,14 +107,32 @@ def resolve_field(meta: DocTypeMeta, fieldname: str, doctype: str | None = None)
     return api_field
 
 
+# --- values ----------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=512)
+def _form_field(api_field: APIField) -> Any:
+    """django-filter's form field for a date/time model field: it accepts every input format Django knows."""
+    filter_ = FilterSet.filter_for_field(api_field.model_field, api_field.fieldname)
+    filter_.extra["required"] = False
+    return filter_.field
+
+
 def coerce_value(api_field: APIField, value: Any) -> Any:
-    """A filter value as the field's Python type; a Link compares the target's name."""
+    """A filter value as the field's Python type (a Link compares the target's name); bad values are a 417."""
     if value is None:
         return None
+    if isinstance(value, (dict, list)):
+        raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
     if api_field.fieldtype in _TEXT_TYPES and not api_field.is_link:
-        if isinstance(value, (dict, list)):
-            raise ValidationError(f"Invalid value for {api_field.fieldname}: {value!r}")
         return str(value)
+    if api_field.fieldtype in _PARSED_TYPES and api_field.model_field is not None:
+        text = str(value).strip()
+        if api_field.fieldtype == "Datetime" and len(text) == 10:
+            text += " 00:00:00"
+        try:
+            converted = _form_field(api_field).clean(text)
+        except DjangoValidationError:
+            raise ValidationError(f"Invalid value for {api_field.label}: {value!r}") from None
+        return make_aware(converted) if isinstance(converted, datetime.datetime) else converted
     target = None
     if api_field.is_link and api_field.link_model is not None:
         target = api_field.link_model._meta.get_field(api_field.link_name_field)
@@ -116,6 +149,7 @@ def _as_list(api_field: APIField, value: Any) -> list[Any]:
     return [coerce_value(api_field, item) for item in value]
 
 
+# --- operators -------------------------------------------------------------------------------
 def _not_set(api_field: APIField) -> Q:
     q = Q(**{f"{api_field.lookup}__isnull": True})
     if api_field.fieldtype in _TEXT_TYPES:
@@ -126,44 +160,55 @@ def _not_set(api_field: APIField) -> Q:
 def _equals(api_field: APIField, value: Any) -> Q:
     if value in (None, "") and api_field.fieldtype in _TEXT_TYPES:
         return _not_set(api_field)
-    if value is None:
+    if value in (None, ""):
         return Q(**{f"{api_field.lookup}__isnull": True})
     return Q(**{api_field.lookup: coerce_value(api_field, value)})
 
 
-def _between(api_field: APIField, value: Any) -> Q:
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise ValidationError(f"'between' on {api_field.fieldname} needs [from, to]")
-    low, high = value
+def _compare(suffix: str) -> Callable[[APIField, Any], Q]:
+    def compile_(api_field: APIField, value: Any) -> Q:
+        return Q(**{f"{api_field.lookup}__{suffix}": coerce_value(api_field, value)})
+    return compile_
+
+
+def _range(api_field: APIField, low: Any, high: Any) -> Q:
     if api_field.fieldtype == "Datetime":
-        if isinstance(high, str) and len(high.strip()) == 10:
+        if isinstance(low, datetime.date) and not isinstance(low, datetime.datetime):
+            low = make_aware(datetime.datetime.combine(low, datetime.time.min))
+        if isinstance(high, datetime.date) and not isinstance(high, datetime.datetime):
+            high = make_aware(datetime.datetime.combine(high, datetime.time.max))
+        elif isinstance(high, str) and len(high.strip()) == 10:
             high = high.strip() + " 23:59:59.999999"
     return Q(**{f"{api_field.lookup}__gte": coerce_value(api_field, low),
                 f"{api_field.lookup}__lte": coerce_value(api_field, high)})
 
 
+def _between(api_field: APIField, value: Any) -> Q:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",")] if "," in value else [value]
+    if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 2:
+        raise ValidationError(f"'between' on {api_field.fieldname} needs [from, to]")
+    today = datetime.date.today().isoformat()
+    low, high = (list(value) + [today])[:2] if len(value) == 1 else value
+    return _range(api_field, low if low not in (None, "") else today, high if high not in (None, "") else today)
+
+
+def _timespan(operator: str) -> Callable[[APIField, Any], Q]:
+    def compile_(api_field: APIField, value: Any) -> Q:
+        if api_field.fieldtype not in _DATE_TYPES:
+            raise ValidationError(f"'{operator}' needs a Date or Datetime field, not {api_field.fieldname}")
+        low, high = date_range(operator, value)
+        return _range(api_field, low, high)
+    return compile_
+
+
 def _in(api_field: APIField, value: Any) -> Q:
     values = _as_list(api_field, value)
-    q = Q(**{f"{api_field.lookup}__in": [v for v in values if v not in (None, "")]})
-    if any(v in (None, "") for v in values) or not values:
+    present = [item for item in values if item not in (None, "")]
+    q = Q(**{f"{api_field.lookup}__in": present}) if present else Q(pk__in=[])
+    if len(present) < len(values) or not values:
         q |= _not_set(api_field)
     return q
-
-
-_COMPILERS: dict[str, Callable[[APIField, Any], Q]] = {
-    "=": _equals,
-    "!=": lambda f, v: ~_equals(f, v),
-    ">": lambda f, v: Q(**{f"{f.lookup}__gt": coerce_value(f, v)}),
-    "<": lambda f, v: Q(**{f"{f.lookup}__lt": coerce_value(f, v)}),
-    ">=": lambda f, v: Q(**{f"{f.lookup}__gte": coerce_value(f, v)}),
-    "<=": lambda f, v: Q(**{f"{f.lookup}__lte": coerce_value(f, v)}),
-    "like": lambda f, v: Q(**{f"{f.lookup}__frappe_like": str(v)}),
-    "not like": lambda f, v: ~Q(**{f"{f.lookup}__frappe_like": str(v)}),
-    "in": _in,
-    "not in": lambda f, v: ~_in(f, v),
-    "is": lambda f, v: _is(f, v),
-    "between": _between,
-}
 
 
 def _is(api_field: APIField, value: Any) -> Q:
@@ -175,11 +220,88 @@ def _is(api_field: APIField, value: Any) -> Q:
     raise ValidationError(f"'is' on {api_field.fieldname} takes 'set' or 'not set'")
 
 
-def compile_conditions(meta: DocTypeMeta, conditions: list[Condition], *, join_or: bool = False) -> Q:
-    """One ``Q`` for all conditions, ANDed (or ORed with ``join_or``)."""
+def _like(api_field: APIField, value: Any) -> Q:
+    if isinstance(value, (dict, list)) or value is None:
+        raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
+    return Q(**{f"{api_field.lookup}__frappe_like": str(value)})
+
+
+_COMPILERS: dict[str, Callable[[APIField, Any], Q]] = {
+    "=": _equals,
+    "!=": lambda f, v: ~_equals(f, v),
+    ">": _compare("gt"),
+    "<": _compare("lt"),
+    ">=": _compare("gte"),
+    "<=": _compare("lte"),
+    "like": _like,
+    "not like": lambda f, v: ~_like(f, v),
+    "in": _in,
+    "not in": lambda f, v: ~_in(f, v),
+    "is": _is,
+    "between": _between,
+    "timespan": _timespan("timespan"),
+    "previous": _timespan("previous"),
+    "next": _timespan("next"),
+}
+
+
+def _tree_q(meta: DocTypeMeta, api_field: APIField, operator: str, value: Any,
+            get_meta: Callable[[str], DocTypeMeta], meta_for_model: Callable[[Any], DocTypeMeta | None]) -> Q:
+    """``descendants of``/``ancestors of`` over a tree DocType: one query reads the tree's edges."""
+    tree_meta = meta if api_field.fieldname == "name" else (
+        meta_for_model(api_field.link_model) if api_field.is_link else None)
+    if tree_meta is None or not tree_meta.options.tree_parent_field:
+        raise ValidationError(f"'{operator}' needs a Link to a tree DocType, not {api_field.fieldname}")
+    parent_field = tree_meta.fields[tree_meta.options.tree_parent_field]
+    edges = list(tree_meta.model._default_manager.values_list(tree_meta.name.lookup, parent_field.lookup))
+    node = coerce_value(tree_meta.name, value) if tree_meta.name.model_field else value
+    if operator.startswith(("descendants", "not descendants")):
+        children: dict[Any, list[Any]] = {}
+        for name, parent in edges:
+            children.setdefault(parent, []).append(name)
+        found, stack = set(), list(children.get(node, []))
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(children.get(current, []))
+        if operator == "descendants of (inclusive)":
+            found.add(node)
+    else:
+        parents = dict(edges)
+        found, current = set(), parents.get(node)
+        while current is not None and current not in found:
+            found.add(current)
+            current = parents.get(current)
+    q = Q(**{f"{api_field.lookup}__in": sorted(found, key=str)})
+    return ~q if operator.startswith("not ") else q
+
+
+def compile_conditions(meta: DocTypeMeta, conditions: list[Condition], *, join_or: bool = False,
+                       get_meta: Callable[[str], DocTypeMeta] | None = None,
+                       meta_for_model: Callable[[Any], DocTypeMeta | None] | None = None) -> Q:
+    """One ``Q`` for all conditions, ANDed (or ORed with ``join_or``).
+
+    A condition on a child-table DocType becomes ``EXISTS`` (a parent matches
+    once, however many of its rows match); ``get_meta`` resolves that child
+    DocType and ``meta_for_model`` a Link's target for tree operators.
+    """
     combined = Q()
     for condition in conditions:
-        api_field = resolve_field(meta, condition.fieldname, condition.doctype)
-        q = _COMPILERS[condition.operator](api_field, condition.value)
+        target_meta, table = meta, None
+        if condition.doctype not in (None, meta.doctype):
+            table = meta.child_table_for(condition.doctype)
+            if table is None or get_meta is None:
+                raise DataError(f"Field not permitted in query: {condition.doctype}.{condition.fieldname}")
+            target_meta = get_meta(table.doctype)
+        api_field = resolve_field(target_meta, condition.fieldname)
+        if condition.operator in TREE_OPERATORS:
+            q = _tree_q(target_meta, api_field, condition.operator, condition.value, get_meta,
+                        meta_for_model or (lambda model: None))
+        else:
+            q = _COMPILERS[condition.operator](api_field, condition.value)
+        if table is not None:
+            rows = target_meta.queryset().filter(**{table.parent_attname: OuterRef("pk")}).filter(q)
+            q = Q(Exists(rows))
         combined = (combined | q) if join_or else (combined & q)
     return combined

@@ -25,6 +25,7 @@ class ListQuery:
     limit_page_length: int = 20
     as_dict: bool = True
     debug: bool = False
+    expand: tuple[str, ...] = ()
 
 
 def _depth(value: Any, limit: int, level: int = 1) -> None:
@@ -119,4 +120,17 @@ def parse_list_params(params: Mapping[str, Any], *, start_key: str = "limit_star
         limit_page_length=parse_int("limit_page_length", length_raw, api_settings.DEFAULT_PAGE_LENGTH),
         as_dict=parse_bool("as_dict", params.get("as_dict"), True),
         debug=parse_bool("debug", params.get("debug"), False),
+        expand=parse_names("expand", params.get("expand")),
     )
+
+
+def parse_names(name: str, value: Any) -> tuple[str, ...]:
+    """A list of field names sent as JSON (``["a", "b"]``), a JSON string, or a bare name."""
+    if value in (None, ""):
+        return ()
+    decoded = parse_json_param(name, value) if isinstance(value, str) and value.strip()[:1] in '["' else value
+    if isinstance(decoded, str):
+        decoded = [decoded]
+    if not isinstance(decoded, list) or not all(isinstance(item, str) for item in decoded):
+        raise ValidationError(f"'{name}' must be a list of field names")
+    return tuple(decoded)

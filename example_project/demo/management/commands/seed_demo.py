@@ -7,13 +7,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from example_project.demo.models import Customer, Note, ToDo
+from example_project.demo.models import Customer, Note, SalesOrder, SalesOrderItem, Territory, ToDo
 from frappe_api.naming import make_hash
 
 WORDS = ("call", "email", "review", "ship", "invoice", "order", "quote", "meet", "plan", "fix", "update",
          "check", "draft", "send", "book", "pay", "report", "sign", "renew", "visit")
 GROUPS = ("Commercial", "Individual", "Government", "Non Profit")
-TERRITORIES = ("India", "Germany", "United States", "Brazil", "Japan", "Kenya")
+TERRITORIES = {"All Territories": None, "Asia": "All Territories", "Europe": "All Territories",
+               "Americas": "All Territories", "India": "Asia", "Japan": "Asia", "Germany": "Europe",
+               "France": "Europe", "United States": "Americas", "Brazil": "Americas"}
+ITEMS = ("Widget", "Gadget", "Sprocket", "Gizmo", "Doohickey")
 
 
 class Command(BaseCommand):
@@ -53,11 +56,35 @@ class Command(BaseCommand):
                 Note(name=make_hash(), owner="Administrator", modified_by="Administrator",
                      title=f"Note {i}", content=f"Content of note {i}", public=bool(i % 2))
                 for i in range(60))
+        if not Territory.objects.exists():
+            for name, parent in TERRITORIES.items():
+                Territory.objects.create(name=name, territory_name=name, parent_territory_id=parent,
+                                         is_group=parent is None or name in ("Asia", "Europe", "Americas"),
+                                         owner="Administrator", modified_by="Administrator")
+        leaves = [name for name in TERRITORIES if name not in ("All Territories", "Asia", "Europe", "Americas")]
         if not Customer.objects.exists():
             Customer.objects.bulk_create(
                 Customer(name=f"Customer {i:03d}", customer_name=f"Customer {i:03d}", owner="Administrator",
                          modified_by="Administrator", customer_group=rng.choice(GROUPS),
-                         territory=rng.choice(TERRITORIES))
+                         territory_id=rng.choice(leaves))
                 for i in range(1, 61))
+        if not SalesOrder.objects.exists():
+            customers = list(Customer.objects.values_list("name", flat=True))
+            orders, rows = [], []
+            for i in range(1, 41):
+                order = SalesOrder(name=f"SO-{i:05d}", owner="Administrator", modified_by="Administrator",
+                                   customer_id=rng.choice(customers), docstatus=rng.choice((0, 1, 1, 2)),
+                                   transaction_date=(now - datetime.timedelta(days=rng.randint(0, 90))).date())
+                total = 0
+                for idx in range(1, rng.randint(1, 4) + 1):
+                    qty, rate = rng.randint(1, 10), rng.choice((5, 12, 20, 99))
+                    total += qty * rate
+                    rows.append(SalesOrderItem(name=make_hash(), parent=order, idx=idx, item_code=rng.choice(ITEMS),
+                                               qty=qty, rate=rate, amount=qty * rate, docstatus=order.docstatus,
+                                               owner="Administrator", modified_by="Administrator"))
+                order.grand_total = total
+                orders.append(order)
+            SalesOrder.objects.bulk_create(orders)
+            SalesOrderItem.objects.bulk_create(rows)
         self.stdout.write(self.style.WARNING(
             "Demo login: Administrator / admin  (demo only: change it before exposing this server)"))
