@@ -10,21 +10,35 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
+from rest_framework.exceptions import APIException
 
-class FrappeAPIException(Exception):
-    """Base of every error frappe_api answers with a Frappe error body."""
+
+class FrappeAPIException(APIException):
+    """Base of every error frappe_api answers with a Frappe error body.
+
+    It is also a DRF ``APIException``, so a host project's DRF views using
+    frappe_api pieces (such as ``FrappeFilterBackend``) answer it with the
+    right status code through DRF's own exception handler.
+    """
 
     http_status_code = 500
     title = "Message"
 
     def __init__(self, message: str = "", *, title: str | None = None, error_message: str | None = None,
                  **extra: Any) -> None:
-        super().__init__(message)
+        super().__init__(str(message) or None)
         self.message = str(message)
         if title is not None:
             self.title = title
         self.error_message = error_message
         self.extra = extra
+
+    @property
+    def status_code(self) -> int:  # DRF reads the status from here
+        return self.http_status_code
+
+    def __str__(self) -> str:
+        return self.message
 
     @classmethod
     def qualified_name(cls) -> str:

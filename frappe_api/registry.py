@@ -121,6 +121,8 @@ class Registry:
         self._by_model: dict[type[models.Model], DocTypeMeta] = {}
         self._version: str | None = None
         self._loaded = False
+        self._ad_hoc: dict[type[models.Model], DocTypeMeta] = {}
+        self._name_field_of: Callable[[type[models.Model]], str] = lambda model: model._meta.pk.name
 
     # --- versioning -------------------------------------------------------
     @property
@@ -179,6 +181,8 @@ class Registry:
         def name_field_of(model: type[models.Model]) -> str:
             return model_names.get(model) or model._meta.pk.name
 
+        self._name_field_of, self._ad_hoc = name_field_of, {}
+
         child_doctypes = {opt.model: opt.doctype for opt in all_options if opt.istable}
         metas = {opt.doctype: build_meta(opt, name_field_of, child_doctypes) for opt in all_options}
         by_model: dict[type[models.Model], DocTypeMeta] = {}
@@ -203,6 +207,16 @@ class Registry:
         if not self._loaded:
             self.refresh_if_stale()
         return self._by_model.get(model)
+
+    def describe(self, model: type[models.Model]) -> DocTypeMeta:
+        """The DocType serving ``model``, or an ad-hoc description of it when it is not registered."""
+        meta = self.for_model(model)
+        if meta is None:
+            meta = self._ad_hoc.get(model)
+            if meta is None:
+                options = DocTypeOptions(doctype=str(model._meta.verbose_name).title(), model=model, source="ad hoc")
+                meta = self._ad_hoc[model] = build_meta(options, self._name_field_of)
+        return meta
 
     def doctypes(self) -> list[str]:
         """Names of every enabled DocType."""

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldError
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
 from django_filters import FilterSet
@@ -167,7 +168,10 @@ def _equals(api_field: APIField, value: Any) -> Q:
 
 def _compare(suffix: str) -> Callable[[APIField, Any], Q]:
     def compile_(api_field: APIField, value: Any) -> Q:
-        return Q(**{f"{api_field.lookup}__{suffix}": coerce_value(api_field, value)})
+        converted = coerce_value(api_field, value)
+        if converted is None:
+            raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
+        return Q(**{f"{api_field.lookup}__{suffix}": converted})
     return compile_
 
 
@@ -295,13 +299,18 @@ def compile_conditions(meta: DocTypeMeta, conditions: list[Condition], *, join_o
                 raise DataError(f"Field not permitted in query: {condition.doctype}.{condition.fieldname}")
             target_meta = get_meta(table.doctype)
         api_field = resolve_field(target_meta, condition.fieldname)
-        if condition.operator in TREE_OPERATORS:
-            q = _tree_q(target_meta, api_field, condition.operator, condition.value, get_meta,
-                        meta_for_model or (lambda model: None))
-        else:
-            q = _COMPILERS[condition.operator](api_field, condition.value)
-        if table is not None:
-            rows = target_meta.queryset().filter(**{table.parent_attname: OuterRef("pk")}).filter(q)
-            q = Q(Exists(rows))
+        try:
+            if condition.operator in TREE_OPERATORS:
+                q = _tree_q(target_meta, api_field, condition.operator, condition.value, get_meta,
+                            meta_for_model or (lambda model: None))
+            else:
+                q = _COMPILERS[condition.operator](api_field, condition.value)
+            if table is not None:
+                rows = target_meta.queryset().filter(**{table.parent_attname: OuterRef("pk")}).filter(q)
+                q = Q(Exists(rows))
+            else:
+                target_meta.model._default_manager.none().filter(q)  # let the ORM refuse a value now
+        except (ValueError, TypeError, FieldError, DjangoValidationError):
+            raise ValidationError(f"Invalid value for {api_field.label}: {condition.value!r}") from None
         combined = (combined | q) if join_or else (combined & q)
     return combined
