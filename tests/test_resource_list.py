@@ -51,6 +51,11 @@ def test_list_fields_star_and_bare_star_give_every_field(admin_client, todos):
                             "reference_name"}
 
 
+def test_list_fields_as_a_bare_comma_separated_string(admin_client, todos):
+    response = admin_client.get("/api/resource/ToDo?fields=name, description&limit=1")
+    assert response.json() == {"data": [{"name": "todo-00", "description": "Task 00"}]}
+
+
 def test_list_keeps_null_fields_as_null(admin_client, todos):
     row = admin_client.get('/api/resource/ToDo?fields=["name","date","allocated_to"]&limit=1').json()["data"][0]
     assert row == {"name": "todo-00", "date": None, "allocated_to": None}

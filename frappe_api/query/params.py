@@ -93,8 +93,8 @@ def parse_fields(value: Any) -> tuple[str, ...]:
     decoded = parse_json_param("fields", value) if isinstance(value, str) and value.strip()[:1] in "[\"" else value
     if decoded is None:
         return ("name",)
-    if isinstance(decoded, str):
-        decoded = [decoded]
+    if isinstance(decoded, str):  # a bare "name, status" (older Frappe split it on commas)
+        decoded = [part.strip() for part in decoded.split(",") if part.strip()] if "(" not in decoded else [decoded]
     if not isinstance(decoded, list) or not all(isinstance(item, str) for item in decoded):
         raise ValidationError("'fields' must be a list of strings")
     return tuple(decoded) or ("name",)
