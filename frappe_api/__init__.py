@@ -16,7 +16,7 @@ from typing import Any
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["register", "unregister"]
+__all__ = ["register", "unregister", "whitelist"]
 
 
 def register(*args: Any, **kwargs: Any) -> Any:
@@ -31,3 +31,10 @@ def unregister(doctype: str) -> None:
     from .registry import unregister as _unregister
 
     _unregister(doctype)
+
+
+def whitelist(*args: Any, **kwargs: Any) -> Any:
+    """Mark a function or model method callable over HTTP (see ``frappe_api.rpc.whitelist.whitelist``)."""
+    from .rpc.whitelist import whitelist as _whitelist
+
+    return _whitelist(*args, **kwargs)

@@ -85,6 +85,7 @@ class ChildTable:
     fieldname: str
     doctype: str
     query_name: str
+    parent_field: str
     parent_attname: str
 
 
@@ -106,6 +107,9 @@ class DocTypeOptions:
     write_only_fields: Mapping[str, Callable[[models.Model, Any], None]] = field(default_factory=dict)
     istable: bool = False
     is_submittable: bool = False
+    issingle: bool = False
+    allow_rename: bool = False
+    allow_on_submit_fields: frozenset[str] = frozenset()
     tree_parent_field: str | None = None
     source: str = "code"
 
@@ -252,6 +256,7 @@ def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Mod
                 fieldname=accessor,
                 doctype=child_doctype,
                 query_name=relation.field.related_query_name(),
+                parent_field=relation.field.name,
                 parent_attname=relation.field.attname,
             )
 

@@ -2,14 +2,23 @@
 
 Rules (Frappe's ``autoname``): ``hash`` (10 lowercase alphanumerics),
 ``autoincrement`` (the database's id), ``prompt`` (the client sends
-``name``) and ``field:<fieldname>`` (the value of a field).
+``name``), ``field:<fieldname>`` (the value of a field), a series such as
+``SO-.#####`` or ``TODO-.YYYY.-.####``, ``format:INV-{customer}-{###}``, and
+a controller's own ``autoname()`` method. Series counters live in the
+``Series`` table and are incremented atomically, so concurrent inserts never
+share a name on any database.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from .exceptions import MandatoryError, NameError, ValidationError
 from .meta import DocTypeMeta
@@ -17,6 +26,7 @@ from .meta import DocTypeMeta
 HASH_ALPHABET = string.ascii_lowercase + string.digits
 HASH_LENGTH = 10
 HASH_ATTEMPTS = 5
+_FORMAT_PART = re.compile(r"\{([^{}]+)\}")
 
 
 def make_hash() -> str:
@@ -31,9 +41,81 @@ def validate_name(meta: DocTypeMeta, name: Any) -> str:
         raise ValidationError(f"No Name Specified for {meta.doctype}")
     if "<" in text or ">" in text:
         raise NameError("Name cannot contain special characters like '<', '>'")
-    if text == meta.doctype:
+    if text == meta.doctype and not meta.options.issingle:
         raise NameError(f"{meta.doctype} is not a valid name")
+    if len(text) > 140:
+        raise NameError("Name is too long (at most 140 characters)")
     return text
+
+
+def next_in_series(prefix: str) -> int:
+    """Increment and answer the counter of ``prefix`` (row-locked until the transaction ends)."""
+    from .models import Series
+
+    with transaction.atomic():
+        if not Series.objects.filter(name=prefix).update(current=F("current") + 1):
+            try:
+                with transaction.atomic():
+                    Series.objects.create(name=prefix, current=1)
+                return 1
+            except IntegrityError:  # another transaction created it first
+                Series.objects.filter(name=prefix).update(current=F("current") + 1)
+        return Series.objects.filter(name=prefix).values_list("current", flat=True).get()
+
+
+def _date_part(part: str) -> str | None:
+    today = timezone.localdate()
+    return {"YYYY": f"{today.year:04d}", "YY": f"{today.year % 100:02d}", "MM": f"{today.month:02d}",
+            "DD": f"{today.day:02d}"}.get(part)
+
+
+def _field_text(meta: DocTypeMeta, values: dict[str, Any], fieldname: str) -> str:
+    value = values.get(fieldname)
+    if value in (None, ""):
+        api_field = meta.get_field(fieldname)
+        raise MandatoryError(f"{api_field.label if api_field else fieldname} is required")
+    return str(value)
+
+
+def series_name(meta: DocTypeMeta, pattern: str, values: dict[str, Any]) -> str:
+    """Evaluate a dotted series (``SO-.#####``, ``TODO-.YYYY.-.####``); the counter is per prefix."""
+    prefix, name = "", ""
+    for part in pattern.split("."):
+        if part and set(part) == {"#"}:
+            prefix = name
+            name += f"{next_in_series(prefix):0{len(part)}d}"
+        elif (date := _date_part(part)) is not None:
+            name += date
+        elif part in values or (meta.get_field(part) is not None and part not in ("name",)):
+            name += _field_text(meta, values, part)
+        else:
+            name += part
+    return name
+
+
+def format_name(meta: DocTypeMeta, template: str, values: dict[str, Any]) -> str:
+    """Evaluate ``format:INV-{customer}-{###}``: fields, dates and one counter per evaluated prefix."""
+    parts = _FORMAT_PART.split(template)
+    name = ""
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            name += part
+        elif set(part) == {"#"}:
+            name += f"{next_in_series(name):0{len(part)}d}"
+        elif (date := _date_part(part)) is not None:
+            name += date
+        else:
+            name += _field_text(meta, values, part)
+    return name
+
+
+def amended_name(original: str, original_amended_from: Any) -> str:
+    """``SO-00001`` amended becomes ``SO-00001-1``; ``SO-00001-1`` amended becomes ``SO-00001-2``."""
+    if original_amended_from:
+        head, _, tail = original.rpartition("-")
+        if tail.isdigit():
+            return f"{head}-{int(tail) + 1}"
+    return f"{original}-1"
 
 
 def new_name(meta: DocTypeMeta, values: dict[str, Any], client_name: Any, *, honour_client_name: bool) -> Any:
@@ -46,16 +128,16 @@ def new_name(meta: DocTypeMeta, values: dict[str, Any], client_name: Any, *, hon
     rule = meta.naming_rule
     if rule == "autoincrement":
         return None
+    if meta.options.issingle:
+        return meta.doctype
     if client_name not in (None, "") and (rule == "prompt" or honour_client_name):
         return validate_name(meta, client_name)
     if rule == "prompt":
         raise ValidationError("Please set the document name")
     if rule.startswith("field:"):
-        fieldname = rule.split(":", 1)[1].strip()
-        value = values.get(fieldname)
-        if value in (None, ""):
-            api_field = meta.get_field(fieldname)
-            label = api_field.label if api_field else fieldname
-            raise MandatoryError(f"{label} is required")
-        return validate_name(meta, value)
+        return validate_name(meta, _field_text(meta, values, rule.split(":", 1)[1].strip()))
+    if rule.startswith("format:"):
+        return validate_name(meta, format_name(meta, rule.split(":", 1)[1], values))
+    if "#" in rule:
+        return validate_name(meta, series_name(meta, rule, values))
     return make_hash()

@@ -59,14 +59,16 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
     ``title_field``, ``hidden_fields``, ``read_only_fields``,
     ``computed_fields`` (API name -> ORM expression, read-only),
     ``write_only_fields`` (API name -> ``setter(instance, value)``),
-    ``istable``, ``is_submittable``, ``tree_parent_field`` (the Link to the
-    parent node, making the DocType a tree for the ``descendants of`` family
-    of filter operators).
+    ``istable``, ``is_submittable``, ``allow_on_submit_fields`` (editable
+    after submit), ``issingle`` (one record named after the DocType),
+    ``allow_rename``, ``tree_parent_field`` (the Link to the parent node,
+    making the DocType a tree for the ``descendants of`` family of filter
+    operators).
     """
 
     def decorate(model_class: ModelT) -> ModelT:
         doctype = options.pop("doctype", None) or str(model_class._meta.verbose_name).title()
-        for key in ("hidden_fields", "read_only_fields"):
+        for key in ("hidden_fields", "read_only_fields", "allow_on_submit_fields"):
             options[key] = _split_names(options.get(key))
         doctype_options = DocTypeOptions(doctype=doctype, model=model_class, source="code", **options)
         with _lock:

@@ -61,7 +61,7 @@ class ResourceDetailView(FrappeAPIView):
     def get(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)
         expand_links = parse_bool("expand_links", request.query_params.get("expand_links"), False)
-        return Response({"data": document.get_doc(meta, name, request.user, expand_links=expand_links)})
+        return Response({"data": document.get_doc(meta, name, request.user, expand=expand_links)})
 
     def put(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)

@@ -1,0 +1,31 @@
+"""The document service: the only place that loads, inserts, saves, deletes, submits, cancels and renames.
+
+Every write runs in one transaction, checks the caller's permission, ignores
+the standard fields a client sends (``name`` unless the naming rule allows
+it, ``owner``, ``creation``, ``modified``, ``modified_by``, ``docstatus``
+except as a transition, ``idx``), runs the model's validation and Frappe's
+controller hooks, and answers Frappe's errors for whatever goes wrong.
+"""
+
+from typing import Any
+
+from ..meta import DocTypeMeta
+from ..permissions import check_permission
+from .lifecycle import cancel_doc, delete_doc, insert_doc, load_for_update, submit_doc, update_doc
+from .methods import run_doc_method
+from .rename import rename_doc
+from .serialize import expand_links, read_values, serialize_rows
+
+
+def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = False,
+            expand: bool = False) -> dict[str, Any]:
+    """Read one document (child rows inline) after checking ``read``; ``expand`` replaces Links by documents."""
+    check_permission(meta, "read", user)
+    document = read_values(meta, name, include_nulls=include_nulls)
+    if expand:
+        expand_links(meta, document, user)
+    return document
+
+
+__all__ = ["cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update", "read_values", "rename_doc",
+           "run_doc_method", "serialize_rows", "submit_doc", "update_doc"]

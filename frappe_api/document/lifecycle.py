@@ -1,0 +1,260 @@
+"""Insert, save, submit, cancel, amend and delete, with Frappe's controller hooks and docstatus rules.
+
+Hooks are model methods with Frappe's names, run inside the write's
+transaction: insert runs ``before_insert``, ``validate``, ``before_save``
+(``before_submit`` when inserting submitted), then ``after_insert`` and
+``on_update``; a save runs ``validate``, ``before_save``, then
+``on_update``; a submit ``validate``, ``before_submit``, then ``on_update``,
+``on_submit``; a cancel ``before_cancel``, then ``on_cancel``; an update
+after submit ``before_update_after_submit``, then ``on_update_after_submit``.
+Raising ``frappe_api.ValidationError`` (or Django's) in any of them rolls the
+whole write back and answers 417.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .. import naming
+from ..exceptions import (
+    DocstatusTransitionError,
+    LinkExistsError,
+    TimestampMismatchError,
+    UpdateAfterSubmitError,
+    ValidationError,
+)
+from ..fieldvalues import make_aware
+from ..meta import DocTypeMeta
+from ..permissions import check_permission
+from . import tables, values
+from .serialize import name_value, not_found
+
+DRAFT, SUBMITTED, CANCELLED = 0, 1, 2
+_STATUS_LABEL = {DRAFT: "Draft", SUBMITTED: "Submitted", CANCELLED: "Cancelled"}
+BEFORE = {"save": ("validate", "before_save"), "submit": ("validate", "before_submit"),
+          "cancel": ("before_cancel",), "update_after_submit": ("before_update_after_submit",)}
+AFTER = {"save": ("on_update",), "submit": ("on_update", "on_submit"), "cancel": ("on_cancel",),
+         "update_after_submit": ("on_update_after_submit",)}
+
+
+def run_hooks(instance: models.Model, names: tuple[str, ...]) -> None:
+    """Call the controller methods ``names`` that ``instance`` defines; Django's ValidationError is a 417."""
+    for hook_name in names:
+        hook = getattr(instance, hook_name, None)
+        if callable(hook):
+            try:
+                hook()
+            except DjangoValidationError as exc:
+                raise ValidationError("; ".join(exc.messages)) from None
+
+
+def load_for_update(meta: DocTypeMeta, name: Any) -> models.Model:
+    """The stored model instance, row-locked until the transaction ends; 404 when missing."""
+    if meta.options.issingle:
+        return single_instance(meta, lock=True)
+    try:
+        return meta.model._default_manager.select_for_update().get(**{meta.name.attname: name_value(meta, name)})
+    except ObjectDoesNotExist:
+        raise not_found(meta, name) from None
+
+
+def single_instance(meta: DocTypeMeta, *, lock: bool = False) -> models.Model:
+    """The one record of a Single DocType, created with its defaults the first time it is needed."""
+    manager = meta.model._default_manager
+    instance = (manager.select_for_update() if lock else manager).order_by("pk").first()
+    if instance is None:
+        instance = manager.create()
+    return instance
+
+
+def docstatus_of(meta: DocTypeMeta, instance: models.Model) -> int:
+    api_field = meta.fields.get("docstatus")
+    return int(getattr(instance, api_field.attname) or 0) if api_field else DRAFT
+
+
+def _action(meta: DocTypeMeta, current: int, target: int) -> str:
+    """Frappe's docstatus transition table: the action a save performs, or Frappe's refusal."""
+    if current == CANCELLED:
+        if target == SUBMITTED:
+            raise DocstatusTransitionError("Cannot change docstatus from 2 (Cancelled) to 1 (Submitted)")
+        raise ValidationError("Cannot edit cancelled document")
+    if target == current:
+        return "save" if current == DRAFT else "update_after_submit"
+    if (current, target) == (DRAFT, SUBMITTED):
+        return "submit"
+    if (current, target) == (SUBMITTED, CANCELLED):
+        return "cancel"
+    raise DocstatusTransitionError(f"Cannot change docstatus from {current} ({_STATUS_LABEL[current]}) "
+                                   f"to {target} ({_STATUS_LABEL.get(target, target)})")
+
+
+def _target_docstatus(meta: DocTypeMeta, data: Mapping[str, Any], current: int) -> int:
+    if "docstatus" not in data or not meta.options.is_submittable:
+        return current
+    try:
+        target = int(data["docstatus"])
+    except (TypeError, ValueError):
+        raise ValidationError(f"Invalid value for docstatus: {data['docstatus']!r}") from None
+    if target not in _STATUS_LABEL:
+        raise ValidationError(f"Invalid value for docstatus: {target}")
+    return target
+
+
+def _parse_modified(value: Any) -> datetime.datetime | None:
+    if isinstance(value, datetime.datetime):
+        return make_aware(value)
+    parsed = parse_datetime(str(value).strip()) if value not in (None, "") else None
+    return make_aware(parsed) if parsed else None
+
+
+def check_if_latest(meta: DocTypeMeta, instance: models.Model, sent: Any) -> None:
+    """Frappe's optimistic lock: a client that sends ``modified`` must send the stored one (417 otherwise)."""
+    api_field = meta.fields.get("modified")
+    if api_field is None or sent in (None, ""):
+        return
+    stored = getattr(instance, api_field.attname)
+    if _parse_modified(sent) != stored:
+        local = timezone.localtime(stored).replace(tzinfo=None) if stored else stored
+        raise TimestampMismatchError(
+            f"Error: Document has been modified after you have opened it ({local}, {sent}). "
+            "Please refresh to get the latest document.")
+
+
+def _amend(meta: DocTypeMeta, data: Mapping[str, Any], user: Any) -> str | None:
+    """The amended name when ``amended_from`` names a cancelled document (needs ``amend``)."""
+    original = data.get("amended_from")
+    if original in (None, "") or "amended_from" not in meta.fields or not meta.options.is_submittable:
+        return None
+    check_permission(meta, "amend", user)
+    source = meta.model._default_manager.filter(**{meta.name.attname: name_value(meta, original)}).first()
+    if source is None:
+        raise not_found(meta, original)
+    if docstatus_of(meta, source) != CANCELLED:
+        raise ValidationError(f"{meta.doctype} {original} must be cancelled before it can be amended")
+    amended_field = meta.fields["amended_from"]
+    return naming.amended_name(str(original), getattr(source, amended_field.model_field.attname))
+
+
+def insert_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_client_name: bool = False) -> Any:
+    """Create a document (and its child rows) from a client's dict and answer its name. Needs ``create``."""
+    check_permission(meta, "create", user)
+    if meta.options.issingle:
+        return update_doc(meta, meta.doctype, data, user)
+    with transaction.atomic():
+        instance = meta.model()
+        values.apply_values(meta, instance, data)
+        values.stamp(meta, instance, user, creating=True)
+        rows = tables.prepare(meta, instance, data, user, creating=True)
+        exclude: set[str] = set()
+        name = _amend(meta, data, user)
+        if name is None:
+            autoname = getattr(instance, "autoname", None)
+            if callable(autoname) and meta.naming_rule != "autoincrement":
+                run_hooks(instance, ("autoname",))
+                name = getattr(instance, meta.name.attname) or None
+            else:
+                client_name = data.get("name")
+                name = naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name)
+                if meta.naming_rule == "hash" and not (honour_client_name and client_name not in (None, "")):
+                    for _ in range(naming.HASH_ATTEMPTS):
+                        if not meta.model._default_manager.filter(**{meta.name.attname: name}).exists():
+                            break
+                        name = naming.make_hash()
+                    exclude.add(meta.name.attname)
+        if name is not None:
+            setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, name)))
+        run_hooks(instance, ("before_insert", *BEFORE["save"]))
+        values.full_clean(meta, instance, exclude)
+        values.save(meta, instance, creating=True)
+        tables.save(meta, instance, rows)
+        run_hooks(instance, ("after_insert", *AFTER["save"]))
+        return getattr(instance, meta.name.attname)
+
+
+def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any) -> Any:
+    """Apply a partial update, and the docstatus transition it asks for, and answer the name.
+
+    Needs ``write`` (``submit`` to submit or update after submit, ``cancel``
+    to cancel). Only the keys sent change; a table field sent replaces its rows.
+    """
+    check_permission(meta, "write", user)
+    with transaction.atomic():
+        instance = load_for_update(meta, name)
+        check_if_latest(meta, instance, data.get("modified"))
+        current = docstatus_of(meta, instance)
+        target = _target_docstatus(meta, data, current)
+        action = _action(meta, current, target)
+        if action in ("submit", "update_after_submit"):
+            check_permission(meta, "submit", user)
+        elif action == "cancel":
+            check_permission(meta, "cancel", user)
+        if action == "update_after_submit":
+            allowed = meta.options.allow_on_submit_fields
+            refused = [f for f in values.changed_fields(meta, instance, data) if f.fieldname not in allowed]
+            refused_tables = [t for t in meta.child_tables if t in data and t not in allowed]
+            if refused or refused_tables:
+                label = refused[0].label if refused else refused_tables[0]
+                raise UpdateAfterSubmitError(f"Not allowed to change {label} after submission")
+        if action != "cancel":
+            values.apply_values(meta, instance, data)
+        rows = tables.prepare(meta, instance, data if action != "cancel" else {}, user, creating=False)
+        values.stamp(meta, instance, user, creating=False)
+        if "docstatus" in meta.fields:
+            instance.docstatus = target
+        run_hooks(instance, BEFORE[action])
+        values.full_clean(meta, instance)
+        values.save(meta, instance, creating=False)
+        tables.save(meta, instance, rows, docstatus=target if target != current else None)
+        run_hooks(instance, AFTER[action])
+        return meta.doctype if meta.options.issingle else getattr(instance, meta.name.attname)
+
+
+def submit_doc(meta: DocTypeMeta, name: Any, user: Any, modified: Any = None) -> Any:
+    """Submit a draft (docstatus 0 -> 1). Needs ``write`` and ``submit``."""
+    data = {"docstatus": SUBMITTED, **({"modified": modified} if modified else {})}
+    return update_doc(meta, name, data, user)
+
+
+def cancel_doc(meta: DocTypeMeta, name: Any, user: Any) -> Any:
+    """Cancel a submitted document (docstatus 1 -> 2). Needs ``cancel``."""
+    return update_doc(meta, name, {"docstatus": CANCELLED}, user)
+
+
+def delete_doc(meta: DocTypeMeta, name: Any, user: Any) -> None:
+    """Delete one document and its child rows. Needs ``delete``; submitted or still-linked ones are refused."""
+    check_permission(meta, "delete", user)
+    with transaction.atomic():
+        instance = load_for_update(meta, name)
+        if docstatus_of(meta, instance) == SUBMITTED:
+            raise ValidationError(
+                f"{meta.doctype} {name}: Submitted Record cannot be deleted. You must Cancel it first.")
+        run_hooks(instance, ("on_trash",))
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            raise _link_exists(meta, name, exc) from None
+        run_hooks(instance, ("after_delete",))
+
+
+def _link_exists(meta: DocTypeMeta, name: Any, exc: ProtectedError | RestrictedError) -> LinkExistsError:
+    from ..registry import registry
+
+    linked = next(iter(getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or []),
+                  None)
+    if linked is None:
+        return LinkExistsError(f"Cannot delete or cancel because {meta.doctype} {name} is linked")
+    linked_meta = registry.for_model(type(linked))
+    linked_doctype = linked_meta.doctype if linked_meta else type(linked)._meta.verbose_name.title()
+    linked_name = getattr(linked, linked_meta.name.attname) if linked_meta else linked.pk
+    return LinkExistsError(
+        f"Cannot delete or cancel because {meta.doctype} {name} is linked with {linked_doctype} {linked_name}")

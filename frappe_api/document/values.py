@@ -1,0 +1,153 @@
+"""Writing client values onto a model instance, and Django's validation turned into Frappe's errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from ..exceptions import (
+    CharacterLengthExceededError,
+    DuplicateEntryError,
+    LinkValidationError,
+    MandatoryError,
+    UniqueValidationError,
+    ValidationError,
+)
+from ..fieldvalues import to_python
+from ..meta import APIField, DocTypeMeta
+from ..permissions import user_name
+
+
+def resolve_link(api_field: APIField, value: Any) -> models.Model | None:
+    """The target instance a Link value names (by the target's ``name``); 417 when there is none."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dict):
+        value = value.get("name")  # an expanded Link sent back as it was read
+    if isinstance(value, (dict, list)) or value is None:
+        raise LinkValidationError(f"Could not find {api_field.label}: {value!r}")
+    target_field = api_field.link_model._meta.get_field(api_field.link_name_field)
+    lookup_value = to_python(api_field, value, model_field=target_field)
+    target = api_field.link_model._default_manager.filter(**{api_field.link_name_field: lookup_value}).first()
+    if target is None:
+        raise LinkValidationError(f"Could not find {api_field.label}: {value}")
+    return target
+
+
+def changed_fields(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, Any]) -> list[APIField]:
+    """The writable fields whose value in ``data`` differs from the instance's."""
+    changed = []
+    for key, value in data.items():
+        api_field = meta.fields.get(key)
+        if api_field is None or not api_field.writable:
+            continue
+        if api_field.is_link:
+            target = resolve_link(api_field, value)
+            new = target.pk if target is not None else None
+            current = getattr(instance, api_field.model_field.attname)
+        else:
+            new, current = to_python(api_field, value), getattr(instance, api_field.attname)
+            if new is None and current == "":
+                continue
+        if new != current:
+            changed.append(api_field)
+    return changed
+
+
+def apply_values(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, Any],
+                 only: set[str] | None = None) -> None:
+    """Set every writable field present in ``data`` (or only those in ``only``).
+
+    Unknown, standard and read-only keys are ignored, as Frappe ignores them;
+    write-only fields run their setters last.
+    """
+    setters = []
+    for key, value in data.items():
+        if only is not None and key not in only:
+            continue
+        if key in meta.write_only:
+            setters.append((meta.write_only[key], value))
+            continue
+        api_field = meta.fields.get(key)
+        if api_field is None or not api_field.writable:
+            continue
+        if api_field.is_link:
+            setattr(instance, api_field.attname, resolve_link(api_field, value))
+            continue
+        converted = to_python(api_field, value)
+        if converted is None and not api_field.model_field.null and api_field.fieldtype in ("Data", "Text", "Select"):
+            converted = ""
+        setattr(instance, api_field.attname, converted)
+    for setter, value in setters:
+        setter(instance, value)
+
+
+def stamp(meta: DocTypeMeta, instance: models.Model, user: Any, *, creating: bool) -> None:
+    """Set the standard fields the server owns (never the client)."""
+    now = timezone.now()
+    who = user_name(user)
+    stamps: dict[str, Any] = {"modified": now, "modified_by": who}
+    if creating:
+        stamps.update(owner=who, creation=now, docstatus=0, idx=getattr(instance, "idx", 0) or 0)
+    for fieldname, value in stamps.items():
+        api_field = meta.fields.get(fieldname)
+        if api_field is None or api_field.attname is None:
+            continue
+        if api_field.is_link:
+            value = api_field.link_model._default_manager.filter(**{api_field.link_name_field: value}).first()
+        setattr(instance, api_field.attname, value)
+
+
+def _translate_validation(meta: DocTypeMeta, instance: models.Model, exc: DjangoValidationError,
+                          prefix: str) -> Exception:
+    by_attname = {api_field.attname: api_field for api_field in meta.fields.values() if api_field.attname}
+    errors = getattr(exc, "error_dict", None) or {"__all__": exc.error_list}
+    missing: list[str] = []
+    for model_name, error_list in errors.items():
+        api_field = by_attname.get(model_name)
+        label = api_field.label if api_field else model_name
+        for error in error_list:
+            code = getattr(error, "code", None)
+            if code in ("blank", "null", "required"):
+                missing.append(label)
+            elif code == "unique" and api_field is not None and api_field.fieldname == "name":
+                return DuplicateEntryError(f"{meta.doctype} {getattr(instance, meta.name.attname)} already exists")
+            elif code in ("unique", "unique_together"):
+                return UniqueValidationError(f"{prefix}{label} must be unique")
+            elif code == "max_length":
+                return CharacterLengthExceededError(f"{prefix}{label}: {' '.join(error.messages)}")
+            elif code == "invalid_choice":
+                choices = ", ".join(str(value) for value, _ in (api_field.model_field.choices or [])) \
+                    if api_field else ""
+                value = getattr(instance, model_name, "")
+                return ValidationError(f'{prefix}{label} cannot be "{value}". It should be one of "{choices}"')
+            else:
+                label_part = f"{label}: " if model_name != "__all__" else ""
+                return ValidationError(prefix + label_part + " ".join(error.messages))
+    return MandatoryError(f"{prefix}Error: Value missing for {meta.doctype}: {', '.join(missing)}")
+
+
+def full_clean(meta: DocTypeMeta, instance: models.Model, exclude: set[str] | None = None, *,
+               prefix: str = "") -> None:
+    """Django's model validation; its errors become Frappe's (417/409), naming the field."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except DjangoValidationError as exc:
+        raise _translate_validation(meta, instance, exc, prefix) from None
+
+
+def save(meta: DocTypeMeta, instance: models.Model, *, creating: bool) -> None:
+    """Write the row; a unique violation the checks could not foresee (a race) is a 409."""
+    try:
+        with transaction.atomic():
+            instance.save(force_insert=creating)
+    except IntegrityError as exc:
+        name = getattr(instance, meta.name.attname, "")
+        text = str(exc).lower()
+        if "unique" in text or "duplicate" in text:
+            raise DuplicateEntryError(f"{meta.doctype} {name} already exists") from None
+        raise ValidationError(f"Could not save {meta.doctype} {name}: the data breaks a database rule") from None

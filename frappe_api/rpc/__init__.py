@@ -1,0 +1,1 @@
+"""Remote method calls: the whitelist and its dispatch."""
