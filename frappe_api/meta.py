@@ -234,10 +234,8 @@ def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Mod
         api_name = model_to_api.get(model_field.name, model_field.name)
         if api_name in fields or api_name in hidden or model_field.name in hidden:
             continue
-        if model_field is pk and model_field.name != name_field and model_field.auto_created:
-            continue  # an internal integer id behind a named document
-        if model_field.name == name_field == "name":
-            continue
+        if model_field is pk and (model_field.auto_created or model_field.name == name_field):
+            continue  # the primary key is `name` itself, or an internal id behind a named document
         fields[api_name] = make_field(api_name, model_field)
 
     annotations: dict[str, Combinable] = {}

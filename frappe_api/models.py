@@ -88,3 +88,17 @@ class DocType(models.Model):
             build_meta(options, lambda model: model._meta.pk.name)
         except FieldDoesNotExist as exc:
             raise ValidationError(str(exc)) from None
+
+
+class Series(models.Model):
+    """The current value of one naming series prefix (``SO-``, ``TODO-2026-``...)."""
+
+    name = models.CharField(max_length=140, primary_key=True)
+    current = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Naming Series"
+        verbose_name_plural = "Naming Series"
+
+    def __str__(self) -> str:
+        return f"{self.name}{self.current}"

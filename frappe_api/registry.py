@@ -220,6 +220,12 @@ class Registry:
                 meta = self._ad_hoc[model] = build_meta(options, self._name_field_of)
         return meta
 
+    def parents_of(self, child_doctype: str) -> list[DocTypeMeta]:
+        """The DocTypes with a table field holding rows of ``child_doctype``."""
+        if not self._loaded:
+            self.refresh_if_stale()
+        return [meta for meta in self._metas.values() if meta.child_table_for(child_doctype) is not None]
+
     def doctypes(self) -> list[str]:
         """Names of every enabled DocType."""
         if not self._loaded:

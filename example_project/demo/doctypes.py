@@ -5,7 +5,7 @@ from django.db.models.functions import Concat, Trim
 
 import frappe_api
 
-from .models import Customer, Note, SalesOrder, SalesOrderItem, Territory, ToDo, User
+from .models import Customer, Note, SalesOrder, SalesOrderItem, SellingSettings, Territory, ToDo, User
 
 
 def set_new_password(user: User, value: str) -> None:
@@ -14,13 +14,16 @@ def set_new_password(user: User, value: str) -> None:
         user.set_password(str(value))
 
 
-frappe_api.register(ToDo, doctype="ToDo", title_field="description")
+frappe_api.register(ToDo, doctype="ToDo", title_field="description", allow_rename=True)
 frappe_api.register(Note, doctype="Note", title_field="title")
 frappe_api.register(Territory, doctype="Territory", naming_rule="field:territory_name",
                     tree_parent_field="parent_territory", title_field="territory_name")
-frappe_api.register(Customer, doctype="Customer", naming_rule="field:customer_name", title_field="customer_name")
-frappe_api.register(SalesOrder, doctype="Sales Order", is_submittable=True, title_field="customer")
+frappe_api.register(Customer, doctype="Customer", naming_rule="field:customer_name", title_field="customer_name",
+                    allow_rename=True)
+frappe_api.register(SalesOrder, doctype="Sales Order", naming_rule="SO-.#####", is_submittable=True,
+                    title_field="customer", allow_on_submit_fields=["remarks"], read_only_fields=["grand_total"])
 frappe_api.register(SalesOrderItem, doctype="Sales Order Item", istable=True)
+frappe_api.register(SellingSettings, doctype="Selling Settings", issingle=True, read_only_fields=["modified"])
 frappe_api.register(
     User,
     doctype="User",

@@ -1,9 +1,12 @@
 """Demo DocTypes modelled on Frappe's own: ToDo, Note, Customer, and Django's User."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import User as AuthUser
 from django.db import models
 
+from frappe_api import whitelist
 from frappe_api.models import Document
 
 STATUS_CHOICES = [("Open", "Open"), ("Closed", "Closed"), ("Cancelled", "Cancelled")]
@@ -24,6 +27,20 @@ class ToDo(Document):
 
     class Meta:
         verbose_name = "ToDo"
+
+    @whitelist(methods=["POST"])
+    def close(self, reason: str = "") -> str:
+        """Close the ToDo (a whitelisted document method: ``run_method=close``)."""
+        type(self).objects.filter(pk=self.pk).update(status="Closed", reference_name=reason or self.reference_name)
+        return "Closed"
+
+    @whitelist
+    def summary(self) -> str:
+        """A read-only whitelisted method."""
+        return f"{self.status}: {self.description}"
+
+    def reopen(self) -> None:
+        """Not whitelisted: refused over HTTP."""
 
 
 class Note(Document):
@@ -57,9 +74,19 @@ class SalesOrder(Document):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
     transaction_date = models.DateField()
     grand_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    remarks = models.TextField(blank=True, default="")
+    amended_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = "Sales Order"
+
+    def validate(self) -> None:
+        """Compute each row's amount and the grand total (Frappe's controller hook)."""
+        total = Decimal(0)
+        for row in self.frappe_tables.get("items", []):
+            row.amount = Decimal(row.qty or 0) * Decimal(row.rate or 0)
+            total += row.amount
+        self.grand_total = total
 
 
 class SalesOrderItem(Document):
@@ -73,6 +100,18 @@ class SalesOrderItem(Document):
 
     class Meta:
         verbose_name = "Sales Order Item"
+
+
+class SellingSettings(models.Model):
+    """A Single DocType: one record of settings, named after the DocType."""
+
+    customer_group = models.CharField("Default Customer Group", max_length=140, blank=True, default="Commercial")
+    so_required = models.BooleanField("Sales Order Required", default=False)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Selling Settings"
+        verbose_name_plural = "Selling Settings"
 
 
 class User(AuthUser):

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, PermissionError, ValidationError
 from ..meta import DocTypeMeta
+from ..permissions import check_permission
 from ..registry import registry
 from .errors import exception_handler
 from .parsers import OrjsonParser
@@ -67,6 +68,14 @@ class FrappeAPIView(APIView):
                 raise
             message = f"No permission for {doctype}"
             raise PermissionError(message, error_message=message) from None
+
+    def check_parent_permission(self, meta: DocTypeMeta, parent: Any) -> None:
+        """Child-table rows are read through a parent DocType the user may read (Frappe's rule)."""
+        parent_meta = self.get_meta(parent) if isinstance(parent, str) and parent else None
+        if parent_meta is None or parent_meta.child_table_for(meta.doctype) is None:
+            message = "Parent is required to get child table data"
+            raise PermissionError(message, error_message=message)
+        check_permission(parent_meta, "read", self.request.user)
 
     def form_dict(self, request: Request) -> dict[str, Any]:
         """Frappe's request arguments: a non-empty JSON body alone, else query string plus form fields.

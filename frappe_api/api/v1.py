@@ -40,8 +40,14 @@ class ResourceListView(FrappeAPIView):
 
     def get(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)
-        check_permission(meta, "read", request.user)
-        query = parse_list_params(self.form_dict(request))
+        args = self.form_dict(request)
+        if meta.options.istable:
+            self.check_parent_permission(meta, args.get("parent"))
+        else:
+            check_permission(meta, "read", request.user)
+        if meta.options.issingle:  # a Single is one record, never a list of many
+            return Response({"data": [{"name": meta.doctype}]})
+        query = parse_list_params(args)
         compiled = compile_list(meta, query, user=request.user)
         if query.debug and api_settings.DEBUG_PERMISSION(request.user):
             rows, debug_lines = fetch_rows_with_debug(compiled)
@@ -60,8 +66,25 @@ class ResourceDetailView(FrappeAPIView):
 
     def get(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)
-        expand_links = parse_bool("expand_links", request.query_params.get("expand_links"), False)
+        args = self.form_dict(request)
+        if args.get("run_method"):
+            return self.run_method(request, meta, name, args)
+        expand_links = parse_bool("expand_links", args.get("expand_links"), False)
         return Response({"data": document.get_doc(meta, name, request.user, expand=expand_links)})
+
+    def post(self, request: Request, doctype: str, name: str) -> Response:
+        """``POST ...?run_method=<method>``: call a whitelisted document method (needs ``write``)."""
+        meta = self.get_meta(doctype)
+        args = self.form_dict(request)
+        args.setdefault("run_method", request.query_params.get("run_method"))
+        if not args.get("run_method"):
+            raise ValidationError("run_method is required to POST to a document")
+        return self.run_method(request, meta, name, args)
+
+    def run_method(self, request: Request, meta: Any, name: str, args: dict[str, Any]) -> Response:
+        method = str(args.pop("run_method"))
+        result = document.run_doc_method(meta, name, method, args, request.user, request.method)
+        return Response({"data": result})
 
     def put(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)

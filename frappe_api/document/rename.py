@@ -43,8 +43,8 @@ def rename_doc(meta: DocTypeMeta, old_name: Any, new_name: Any, user: Any, *, me
         instance.pk = new_value
         instance._state.adding = True
         instance.save(force_insert=True)
-        for relation in model._meta.related_objects:
-            if relation.one_to_many or relation.one_to_one:
+        for relation in model._meta.get_fields(include_hidden=True):
+            if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one):
                 related = relation.related_model._base_manager.filter(**{relation.field.attname: old_pk})
                 related.update(**{relation.field.attname: new_value})
         model._base_manager.filter(pk=old_pk).delete()

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from example_project.demo.models import Customer, Note, SalesOrder, SalesOrderItem, Territory, ToDo
+from frappe_api.models import Series
 from frappe_api.naming import make_hash
 
 WORDS = ("call", "email", "review", "ship", "invoice", "order", "quote", "meet", "plan", "fix", "update",
@@ -86,5 +87,6 @@ class Command(BaseCommand):
                 orders.append(order)
             SalesOrder.objects.bulk_create(orders)
             SalesOrderItem.objects.bulk_create(rows)
+            Series.objects.update_or_create(name="SO-", defaults={"current": len(orders)})
         self.stdout.write(self.style.WARNING(
             "Demo login: Administrator / admin  (demo only: change it before exposing this server)"))
