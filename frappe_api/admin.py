@@ -7,15 +7,26 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import DocType
+from .models import DocPerm, DocType
 
 CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
-              "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable")
+              "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable", "field_permlevels")
+
+
+class DocPermInline(admin.TabularInline):
+    """Role permission rows, editable for every DocType (code declares only the defaults)."""
+
+    model = DocPerm
+    extra = 1
+    fields = ("role", "permlevel", "select", "read", "write", "create", "delete", "submit", "cancel", "amend",
+              "if_owner")
 
 
 @admin.register(DocType)
 class DocTypeAdmin(admin.ModelAdmin):
-    """DocTypes from code are shown read-only but for ``enabled``; admin ones are fully editable."""
+    """DocTypes from code are shown read-only but for ``enabled`` and permissions; admin ones are editable."""
+
+    inlines = [DocPermInline]
 
     list_display = ("name", "model", "enabled", "source", "istable", "is_submittable", "modified")
     list_filter = ("enabled", "source", "istable", "is_submittable")
@@ -25,7 +36,7 @@ class DocTypeAdmin(admin.ModelAdmin):
         ("Naming", {"fields": ("name_field", "naming_rule")}),
         ("Fields", {"fields": ("field_map", "hidden_fields", "read_only_fields", "title_field")}),
         ("Listing", {"fields": ("sort_field", "sort_order")}),
-        ("Kind", {"fields": ("istable", "is_submittable")}),
+        ("Kind", {"fields": ("istable", "is_submittable", "field_permlevels")}),
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:

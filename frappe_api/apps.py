@@ -14,7 +14,7 @@ class FrappeApiConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the system checks
-        from .models import DocType
+        from .models import DocPerm, DocType
         from .query import lookups  # noqa: F401 - registers the frappe_like lookup
         from .registry import registry, sync_code_registrations
 
@@ -25,4 +25,6 @@ class FrappeApiConfig(AppConfig):
 
         post_save.connect(invalidate, sender=DocType, dispatch_uid="frappe_api_doctype_saved")
         post_delete.connect(invalidate, sender=DocType, dispatch_uid="frappe_api_doctype_deleted")
+        post_save.connect(invalidate, sender=DocPerm, dispatch_uid="frappe_api_docperm_saved")
+        post_delete.connect(invalidate, sender=DocPerm, dispatch_uid="frappe_api_docperm_deleted")
         post_migrate.connect(sync_code_registrations, sender=self, dispatch_uid="frappe_api_sync_code")

@@ -111,6 +111,8 @@ class DocTypeOptions:
     allow_rename: bool = False
     allow_on_submit_fields: frozenset[str] = frozenset()
     tree_parent_field: str | None = None
+    permissions: tuple[Any, ...] = ()
+    field_permlevels: Mapping[str, int] = field(default_factory=dict)
     source: str = "code"
 
 
@@ -127,6 +129,17 @@ class DocTypeMeta:
     default_order: tuple[tuple[str, str], ...]
     annotations: Mapping[str, Combinable]
     child_tables: Mapping[str, ChildTable] = field(default_factory=dict)
+    hidden_fields: Mapping[str, APIField] = field(default_factory=dict)
+    """Fields of the DocType this user may not see (their permission level is not granted)."""
+    user_variants: dict[Any, DocTypeMeta] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def permissions(self) -> tuple[Any, ...]:
+        return self.options.permissions
+
+    @property
+    def field_permlevels(self) -> Mapping[str, int]:
+        return self.options.field_permlevels
 
     @property
     def doctype(self) -> str:

@@ -62,6 +62,9 @@ class DocType(models.Model):
     read_only_fields = models.TextField(blank=True, help_text="Comma-separated fields shown but never written.")
     istable = models.BooleanField("Is child table", default=False)
     is_submittable = models.BooleanField(default=False)
+    field_permlevels = models.JSONField(
+        default=dict, blank=True,
+        help_text='Field to permission level, e.g. {"salary": 1}: only roles with rows at that level see it.')
     modified = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -102,3 +105,33 @@ class Series(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}{self.current}"
+
+
+class DocPerm(models.Model):
+    """One role's rights on a DocType (Frappe's DocPerm row), at a permission level.
+
+    ``role`` is a Django group's name, or one of the automatic roles ``All``
+    (every logged-in user) and ``Guest`` (everyone). With ``if_owner`` the
+    rights apply only to documents the user owns.
+    """
+
+    doctype = models.ForeignKey(DocType, on_delete=models.CASCADE, related_name="permissions")
+    role = models.CharField(max_length=150)
+    permlevel = models.PositiveSmallIntegerField(default=0)
+    select = models.BooleanField(default=False)
+    read = models.BooleanField(default=True)
+    write = models.BooleanField(default=False)
+    create = models.BooleanField(default=False)
+    delete = models.BooleanField(default=False)
+    submit = models.BooleanField(default=False)
+    cancel = models.BooleanField(default=False)
+    amend = models.BooleanField(default=False)
+    if_owner = models.BooleanField("Only if creator", default=False)
+
+    class Meta:
+        verbose_name = "DocType permission"
+        verbose_name_plural = "DocType permissions"
+        ordering = ["doctype", "permlevel", "role"]
+
+    def __str__(self) -> str:
+        return f"{self.doctype} / {self.role} / level {self.permlevel}"

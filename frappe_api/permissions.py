@@ -1,20 +1,50 @@
-"""Who may do what to which DocType.
+"""Who may do what to which DocType: Frappe's role permissions on Django's own pieces.
 
-Frappe's model, built up over the issues: for now superusers (Frappe's
-``Administrator``) may do everything, and every other user, Guest included,
-is refused: a DocType without permission rows is reachable by superusers only
-(deny by default).
+* Roles are Django groups (by name). Every logged-in user also has ``All``;
+  everyone, anonymous included, has ``Guest``. Superusers are Frappe's
+  ``Administrator`` and may do everything.
+* Each DocType has permission rows (``DocPerm``): a role, a permission level
+  and the rights ``select``, ``read``, ``write``, ``create``, ``delete``,
+  ``submit``, ``cancel``, ``amend``, optionally ``if_owner`` (the rights then
+  apply only to documents whose ``owner`` is the user; ``create`` never is).
+* Deny by default: a DocType without rows is reachable by superusers only.
+* Fields at a permission level above 0 are seen (and written) only by roles
+  with rows at that level.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from .conf import api_settings
 from .exceptions import PermissionError
 from .meta import DocTypeMeta
 
 RIGHTS = ("select", "read", "write", "create", "delete", "submit", "cancel", "amend")
+AUTOMATIC_ROLES = ("All", "Guest")
+SYSTEM_MANAGER = "System Manager"
+
+Scope = Literal["all", "owner", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class PermRule:
+    """One permission row, as the registry keeps it."""
+
+    role: str
+    permlevel: int
+    rights: frozenset[str]
+    if_owner: bool = False
+
+    @classmethod
+    def from_mapping(cls, row: dict[str, Any]) -> PermRule:
+        """A rule from ``{"role": ..., "read": 1, "write": 1, "if_owner": 0, "permlevel": 0}``."""
+        return cls(role=str(row["role"]), permlevel=int(row.get("permlevel", 0) or 0),
+                   rights=frozenset(right for right in RIGHTS if row.get(right, right == "read" and "read" not in row)),
+                   if_owner=bool(row.get("if_owner", False)))
 
 
 def user_name(user: Any) -> str:
@@ -29,13 +59,116 @@ def is_superuser(user: Any) -> bool:
     return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
 
 
-def has_permission(meta: DocTypeMeta, ptype: str, user: Any) -> bool:
-    """True when ``user`` holds right ``ptype`` on ``meta``'s DocType."""
-    return is_superuser(user)
+def user_roles(user: Any) -> frozenset[str]:
+    """The user's role names (groups plus ``All``/``Guest``), read once per request and kept on the user."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset({"Guest"})
+    roles = getattr(user, "_frappe_roles", None)
+    if roles is None:
+        roles = frozenset({*user.groups.values_list("name", flat=True), *AUTOMATIC_ROLES})
+        if is_superuser(user):
+            roles |= {"Administrator", SYSTEM_MANAGER}
+        user._frappe_roles = roles
+    return roles
 
 
-def check_permission(meta: DocTypeMeta, ptype: str, user: Any) -> None:
-    """Raise Frappe's 403 "No permission for {doctype}" unless ``user`` holds ``ptype``."""
-    if not has_permission(meta, ptype, user):
-        message = f"No permission for {meta.doctype}"
+def _applicable(meta: DocTypeMeta, ptype: str, user: Any, permlevel: int = 0) -> list[PermRule]:
+    roles = user_roles(user)
+    if ptype in ("submit", "cancel", "amend") and not meta.options.is_submittable:
+        return []
+    return [rule for rule in meta.permissions
+            if rule.permlevel == permlevel and rule.role in roles and ptype in rule.rights]
+
+
+def permission_scope(meta: DocTypeMeta, ptype: str, user: Any) -> Scope:
+    """``all`` documents, only those the user ``owner``s, or ``none``."""
+    if is_superuser(user):
+        return "all"
+    rules = _applicable(meta, ptype, user)
+    if ptype == "select":
+        rules += _applicable(meta, "read", user)
+    if not rules:
+        return "none"
+    if ptype == "create" or any(not rule.if_owner for rule in rules):
+        return "all"
+    return "owner"
+
+
+def has_permission(meta: DocTypeMeta, ptype: str, user: Any, owner: Any = None) -> bool:
+    """Whether ``user`` holds ``ptype`` on the DocType (and, with ``owner``, on a document so owned)."""
+    scope = permission_scope(meta, ptype, user)
+    if scope == "owner" and owner is not None:
+        return str(owner).lower() == user_name(user).lower()
+    return scope != "none"
+
+
+def _doctype_refusal(meta: DocTypeMeta) -> PermissionError:
+    message = f"No permission for {meta.doctype}"
+    return PermissionError(message, error_message=message)
+
+
+def check_permission(meta: DocTypeMeta, ptype: str, user: Any, *, name: Any = None, owner: Any = None) -> None:
+    """Raise Frappe's 403 unless ``user`` holds ``ptype``: "No permission for {doctype}" at DocType level,
+    "You need the '{ptype}' permission on {doctype} {name} ..." for a document the user does not own."""
+    scope = permission_scope(meta, ptype, user)
+    if scope == "none":
+        raise _doctype_refusal(meta)
+    if scope == "owner" and owner is not None and str(owner).lower() != user_name(user).lower():
+        message = (f"You need the '{ptype}' permission on <strong>{meta.doctype}</strong> {name} "
+                   "to perform this action.")
         raise PermissionError(message, error_message=message)
+
+
+def owner_of(meta: DocTypeMeta, instance: Any) -> Any:
+    """The owner of a model instance (None when the DocType has no owner field)."""
+    api_field = meta.fields.get("owner") or meta.hidden_fields.get("owner")
+    return getattr(instance, api_field.attname, None) if api_field and api_field.attname else None
+
+
+def levels(meta: DocTypeMeta, user: Any, ptype: str) -> frozenset[int] | None:
+    """Permission levels whose fields ``user`` may ``read``/``write`` (None: every level, for superusers)."""
+    if is_superuser(user):
+        return None
+    roles = user_roles(user)
+    return frozenset(rule.permlevel for rule in meta.permissions if rule.role in roles and ptype in rule.rights)
+
+
+def meta_for_user(meta: DocTypeMeta, user: Any) -> DocTypeMeta:
+    """``meta`` as ``user`` sees it: fields above the levels the user may read are gone entirely
+    (from reads, lists, filters, order_by and group_by); those it may read but not write are read-only."""
+    if not meta.field_permlevels:
+        return meta
+    readable, writable = levels(meta, user, "read"), levels(meta, user, "write")
+    if readable is None:
+        return meta
+    cache = meta.user_variants
+    key = (readable, writable)
+    if key not in cache:
+        fields, hidden = {}, dict(meta.hidden_fields)
+        for fieldname, api_field in meta.fields.items():
+            level = meta.field_permlevels.get(fieldname, 0)
+            if level and level not in readable:
+                hidden[fieldname] = api_field
+            elif level and level not in (writable or frozenset()):
+                fields[fieldname] = dataclasses.replace(api_field, read_only=True)
+            else:
+                fields[fieldname] = api_field
+        cache[key] = dataclasses.replace(meta, fields=fields, hidden_fields=hidden, user_variants={})
+    return cache[key]
+
+
+def permitted_queryset(meta: DocTypeMeta, user: Any, ptype: str = "read") -> Any:
+    """The documents ``user`` may ``ptype`` (read also grants select): all, only their own, or none."""
+    queryset = meta.queryset()
+    scope = permission_scope(meta, ptype, user)
+    if scope == "all":
+        return queryset
+    owner = meta.fields.get("owner")
+    if scope == "none" or owner is None:
+        return queryset.none()
+    return queryset.filter(**{owner.lookup: user_name(user)})
+
+
+def rules_from(rows: Iterable[dict[str, Any]]) -> tuple[PermRule, ...]:
+    """Permission rules from code-declared rows."""
+    return tuple(PermRule.from_mapping(row) for row in rows)

@@ -16,6 +16,7 @@ request (use a shared cache such as Redis in production).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -28,6 +29,7 @@ from django.db.utils import DatabaseError
 from .conf import api_settings
 from .exceptions import DoesNotExistError
 from .meta import DocTypeMeta, DocTypeOptions, build_meta
+from .permissions import SYSTEM_MANAGER, PermRule, rules_from
 
 ModelT = TypeVar("ModelT", bound=type[models.Model])
 
@@ -59,6 +61,9 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
     ``title_field``, ``hidden_fields``, ``read_only_fields``,
     ``computed_fields`` (API name -> ORM expression, read-only),
     ``write_only_fields`` (API name -> ``setter(instance, value)``),
+    ``permissions`` (default permission rows, e.g. ``[{"role": "Sales User",
+    "read": 1, "write": 1, "create": 1}]``; the admin edits them afterwards),
+    ``field_permlevels`` (``{"salary": 1}``),
     ``istable``, ``is_submittable``, ``allow_on_submit_fields`` (editable
     after submit), ``issingle`` (one record named after the DocType),
     ``allow_rename``, ``tree_parent_field`` (the Link to the parent node,
@@ -70,6 +75,7 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
         doctype = options.pop("doctype", None) or str(model_class._meta.verbose_name).title()
         for key in ("hidden_fields", "read_only_fields", "allow_on_submit_fields"):
             options[key] = _split_names(options.get(key))
+        options["permissions"] = rules_from(options.get("permissions", ()))
         doctype_options = DocTypeOptions(doctype=doctype, model=model_class, source="code", **options)
         with _lock:
             _code_options[doctype] = doctype_options
@@ -111,6 +117,8 @@ def options_from_row(row: Any) -> DocTypeOptions | None:
         read_only_fields=_split_names(row.read_only_fields),
         istable=row.istable,
         is_submittable=row.is_submittable,
+        field_permlevels=dict(row.field_permlevels or {}),
+        permissions=tuple(PermRule.from_mapping(vars(perm)) for perm in row.permissions.all()),
         source=row.source,
     )
 
@@ -158,7 +166,7 @@ class Registry:
         options = dict(_code_options)
         disabled: set[str] = set()
         try:
-            rows = list(DocType.objects.select_related("model"))
+            rows = list(DocType.objects.select_related("model").prefetch_related("permissions"))
         except DatabaseError:  # tables not migrated yet: code registrations only
             rows = []
         for row in rows:
@@ -166,6 +174,9 @@ class Registry:
                 disabled.add(row.name)
                 continue
             if row.name in options:
+                stored_rules = tuple(PermRule.from_mapping(vars(perm)) for perm in row.permissions.all())
+                if stored_rules:  # the admin's rows replace the code's defaults
+                    options[row.name] = dataclasses.replace(options[row.name], permissions=stored_rules)
                 continue
             row_options = options_from_row(row)
             if row_options is not None:
@@ -240,11 +251,14 @@ def sync_code_registrations(**kwargs: Any) -> None:
     """Create or update a ``DocType`` row for every code registration (run after ``migrate``)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from .models import DocType
+    from django.contrib.auth.models import Group
 
+    from .models import DocPerm, DocType
+
+    Group.objects.get_or_create(name=SYSTEM_MANAGER)
     for options in _code_options.values():
         content_type = ContentType.objects.get_for_model(options.model, for_concrete_model=False)
-        DocType.objects.update_or_create(
+        row, _ = DocType.objects.update_or_create(
             name=options.doctype,
             defaults={
                 "model": content_type,
@@ -259,7 +273,14 @@ def sync_code_registrations(**kwargs: Any) -> None:
                 "read_only_fields": ", ".join(sorted(options.read_only_fields)),
                 "istable": options.istable,
                 "is_submittable": options.is_submittable,
+                "field_permlevels": dict(options.field_permlevels),
             },
         )
+        if options.permissions and not row.permissions.exists():  # code declares defaults; the admin edits them
+            DocPerm.objects.bulk_create(
+                DocPerm(doctype=row, role=rule.role, permlevel=rule.permlevel, if_owner=rule.if_owner,
+                        **{right: right in rule.rights for right in ("select", "read", "write", "create", "delete",
+                                                                      "submit", "cancel", "amend")})
+                for rule in options.permissions)
     registry.invalidate()
 

@@ -212,7 +212,9 @@ def test_list_as_guest_is_403(guest_client, todos):
 
 
 def test_list_as_user_without_rights_is_403(user_client, todos):
-    assert user_client.get("/api/resource/ToDo").status_code == 403
+    response = user_client.get("/api/resource/Customer")
+    assert response.status_code == 403
+    assert response.json()["_error_message"] == "No permission for Customer"
 
 
 def test_list_of_unknown_doctype_is_404_for_administrator_and_403_for_others(admin_client, user_client):

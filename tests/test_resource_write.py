@@ -154,8 +154,8 @@ def test_create_with_bad_json_in_data_field_is_417(admin_client):
 
 def test_create_as_guest_or_plain_user_is_403_and_stores_nothing(guest_client, user_client):
     assert guest_client.post_json("/api/resource/Note", {"title": "x"}).status_code == 403
-    assert user_client.post_json("/api/resource/Note", {"title": "x"}).status_code == 403
-    assert Note.objects.count() == 0
+    assert user_client.post_json("/api/resource/Customer", {"customer_name": "x"}).status_code == 403
+    assert Note.objects.count() == 0 and Customer.objects.count() == 0
 
 
 # --- read ----------------------------------------------------------------------------------
@@ -190,11 +190,11 @@ def test_read_missing_document_is_404_with_frappe_body(admin_client):
 
 
 def test_read_as_user_without_rights_is_403_even_when_missing(user_client):
-    ToDoFactory(name="exists")
+    CustomerFactory(customer_name="exists")
     for name in ("exists", "missing"):
-        response = user_client.get(f"/api/resource/ToDo/{name}")
+        response = user_client.get(f"/api/resource/Customer/{name}")
         assert response.status_code == 403
-        assert response.json()["_error_message"] == "No permission for ToDo"
+        assert response.json()["_error_message"] == "No permission for Customer"
 
 
 # --- update --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, PermissionError, ValidationError
 from ..meta import DocTypeMeta
-from ..permissions import check_permission
+from ..permissions import check_permission, is_superuser, meta_for_user
 from ..registry import registry
 from .errors import exception_handler
 from .parsers import OrjsonParser
@@ -62,9 +62,9 @@ class FrappeAPIView(APIView):
     def get_meta(self, doctype: str) -> DocTypeMeta:
         """The DocType, or 404 for those allowed to know it is missing and 403 for everyone else."""
         try:
-            return registry.get(doctype)
+            return meta_for_user(registry.get(doctype), self.request.user)
         except DoesNotExistError:
-            if getattr(self.request.user, "is_superuser", False):
+            if is_superuser(self.request.user):
                 raise
             message = f"No permission for {doctype}"
             raise PermissionError(message, error_message=message) from None

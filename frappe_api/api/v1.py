@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from .. import document
 from ..exceptions import ValidationError
-from ..permissions import check_permission
+from ..permissions import check_permission, permitted_queryset
 from ..conf import api_settings
 from ..query import compile_list, fetch_rows, fetch_rows_with_debug, parse_list_params
 from ..query.params import parse_bool
@@ -48,7 +48,8 @@ class ResourceListView(FrappeAPIView):
         if meta.options.issingle:  # a Single is one record, never a list of many
             return Response({"data": [{"name": meta.doctype}]})
         query = parse_list_params(args)
-        compiled = compile_list(meta, query, user=request.user)
+        base = meta.queryset() if meta.options.istable else permitted_queryset(meta, request.user)
+        compiled = compile_list(meta, query, base, user=request.user)
         if query.debug and api_settings.DEBUG_PERMISSION(request.user):
             rows, debug_lines = fetch_rows_with_debug(compiled)
             encoded = json.dumps(debug_lines)

@@ -22,6 +22,7 @@ def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = Fa
     """Read one document (child rows inline) after checking ``read``; ``expand`` replaces Links by documents."""
     check_permission(meta, "read", user)
     document = read_values(meta, name, include_nulls=include_nulls)
+    check_permission(meta, "read", user, name=name, owner=document.get("owner"))
     if expand:
         expand_links(meta, document, user)
     return document

@@ -34,7 +34,7 @@ from ..exceptions import (
 )
 from ..fieldvalues import make_aware
 from ..meta import DocTypeMeta
-from ..permissions import check_permission
+from ..permissions import check_permission, owner_of
 from . import tables, values
 from .serialize import name_value, not_found
 
@@ -189,14 +189,14 @@ def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any)
     check_permission(meta, "write", user)
     with transaction.atomic():
         instance = load_for_update(meta, name)
+        check_permission(meta, "write", user, name=name, owner=owner_of(meta, instance))
         check_if_latest(meta, instance, data.get("modified"))
         current = docstatus_of(meta, instance)
         target = _target_docstatus(meta, data, current)
         action = _action(meta, current, target)
-        if action in ("submit", "update_after_submit"):
-            check_permission(meta, "submit", user)
-        elif action == "cancel":
-            check_permission(meta, "cancel", user)
+        if action in ("submit", "update_after_submit", "cancel"):
+            check_permission(meta, "cancel" if action == "cancel" else "submit", user, name=name,
+                             owner=owner_of(meta, instance))
         if action == "update_after_submit":
             allowed = meta.options.allow_on_submit_fields
             refused = [f for f in values.changed_fields(meta, instance, data) if f.fieldname not in allowed]
@@ -234,6 +234,7 @@ def delete_doc(meta: DocTypeMeta, name: Any, user: Any) -> None:
     check_permission(meta, "delete", user)
     with transaction.atomic():
         instance = load_for_update(meta, name)
+        check_permission(meta, "delete", user, name=name, owner=owner_of(meta, instance))
         if docstatus_of(meta, instance) == SUBMITTED:
             raise ValidationError(
                 f"{meta.doctype} {name}: Submitted Record cannot be deleted. You must Cancel it first.")

@@ -72,6 +72,9 @@ def apply_values(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, A
         if key in meta.write_only:
             setters.append((meta.write_only[key], value))
             continue
+        if key in meta.hidden_fields:
+            raise ValidationError(f"Not allowed to change {meta.hidden_fields[key].label}: insufficient permission "
+                                  "level")
         api_field = meta.fields.get(key)
         if api_field is None or not api_field.writable:
             continue
