@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FILTERS": 50,
     # Most values in one `in`/`not in` list.
     "MAX_IN_VALUES": 1000,
+    # --- Remote method calls ---------------------------------------------
+    # Modules imported at start so their @whitelist functions are callable.
+    "METHOD_MODULES": [],
+    # Frappe method name -> dotted path of your function (imported at start),
+    # e.g. {"erpnext.api.get_stock": "shop.api.stock_levels"}.
+    "METHOD_ALIASES": {},
     # --- Errors ------------------------------------------------------------
     # Put the full traceback in `exc` (Frappe's default is on; ours is off).
     "SHOW_TRACEBACK": False,

@@ -6,6 +6,7 @@
 from django.urls import include, path, re_path
 
 from .api.base import NotFoundView
+from .api.rpc import MethodV2View, MethodView, method_patterns
 from .api.urls import v1_patterns
 
 app_name = "frappe_api"
@@ -13,5 +14,8 @@ app_name = "frappe_api"
 urlpatterns = [
     path("api/v1/", include((v1_patterns, "v1"))),
     path("api/", include((v1_patterns, "api"))),
+    path("api/v2/", include((method_patterns(MethodV2View), "v2-rpc"))),
+    path("api/v1/", include((method_patterns(MethodView), "v1-rpc"))),
+    path("api/", include((method_patterns(MethodView), "rpc"))),
     re_path(r"^api(?:/.*)?$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, PermissionError, ValidationError
 from ..meta import DocTypeMeta
-from ..permissions import check_permission, is_superuser, meta_for_user
+from ..document import listing
 from ..registry import registry
 from .errors import exception_handler
 from .parsers import OrjsonParser
@@ -60,22 +60,8 @@ class FrappeAPIView(APIView):
 
     # --- helpers for subclasses ------------------------------------------------------
     def get_meta(self, doctype: str) -> DocTypeMeta:
-        """The DocType, or 404 for those allowed to know it is missing and 403 for everyone else."""
-        try:
-            return meta_for_user(registry.get(doctype), self.request.user)
-        except DoesNotExistError:
-            if is_superuser(self.request.user):
-                raise
-            message = f"No permission for {doctype}"
-            raise PermissionError(message, error_message=message) from None
-
-    def check_parent_permission(self, meta: DocTypeMeta, parent: Any) -> None:
-        """Child-table rows are read through a parent DocType the user may read (Frappe's rule)."""
-        parent_meta = self.get_meta(parent) if isinstance(parent, str) and parent else None
-        if parent_meta is None or parent_meta.child_table_for(meta.doctype) is None:
-            message = "Parent is required to get child table data"
-            raise PermissionError(message, error_message=message)
-        check_permission(parent_meta, "read", self.request.user)
+        """The DocType as the user sees it; 404 for those allowed to know it is missing, 403 for everyone else."""
+        return listing.meta_for(doctype, self.request.user)
 
     def form_dict(self, request: Request) -> dict[str, Any]:
         """Frappe's request arguments: a non-empty JSON body alone, else query string plus form fields.

@@ -11,9 +11,7 @@ from rest_framework.response import Response
 
 from .. import document
 from ..exceptions import ValidationError
-from ..permissions import check_permission, permitted_queryset
-from ..conf import api_settings
-from ..query import compile_list, fetch_rows, fetch_rows_with_debug, parse_list_params
+from ..document import listing
 from ..query.params import parse_bool
 from .base import FrappeAPIView
 
@@ -40,21 +38,11 @@ class ResourceListView(FrappeAPIView):
 
     def get(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)
-        args = self.form_dict(request)
-        if meta.options.istable:
-            self.check_parent_permission(meta, args.get("parent"))
-        else:
-            check_permission(meta, "read", request.user)
-        if meta.options.issingle:  # a Single is one record, never a list of many
-            return Response({"data": [{"name": meta.doctype}]})
-        query = parse_list_params(args)
-        base = meta.queryset() if meta.options.istable else permitted_queryset(meta, request.user)
-        compiled = compile_list(meta, query, base, user=request.user)
-        if query.debug and api_settings.DEBUG_PERMISSION(request.user):
-            rows, debug_lines = fetch_rows_with_debug(compiled)
+        rows, debug_lines = listing.get_list(meta, self.form_dict(request), request.user)
+        if debug_lines is not None:
             encoded = json.dumps(debug_lines)
             return Response({"data": rows, "exc": encoded, "_debug_messages": encoded})
-        return Response({"data": fetch_rows(compiled)})
+        return Response({"data": rows})
 
     def post(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)

@@ -1,0 +1,40 @@
+"""``/api/method/<dotted.path>``: call a whitelisted method (v1 answers ``message``, v2 ``data``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponseBase
+from django.urls import re_path
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..rpc.dispatch import execute
+from .base import FrappeAPIView
+
+
+class MethodView(FrappeAPIView):
+    """Dispatch ``cmd`` (only the part before the first ``/``, as Frappe) with the merged request arguments."""
+
+    result_key = "message"
+
+    def call(self, request: Request, cmd: str) -> Any:
+        arguments = self.form_dict(request)
+        result = execute(cmd, arguments, request)
+        if isinstance(result, HttpResponseBase):
+            return result
+        if result is None:
+            return Response({})
+        return Response({self.result_key: result})
+
+    get = post = put = patch = delete = call
+
+
+class MethodV2View(MethodView):
+    api_version = 2
+    result_key = "data"
+
+
+def method_patterns(view: type[MethodView]) -> list:
+    """The catch-all method route (mounted after any specific ``method/...`` routes)."""
+    return [re_path(r"^method/(?P<cmd>[^/]+)(?:/.*)?$", view.as_view(), name="method")]

@@ -1,0 +1,68 @@
+"""Lists and counts of documents for a user: the one path v1, v2 and ``frappe.client`` share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..conf import api_settings
+from ..exceptions import DoesNotExistError, PermissionError
+from ..meta import DocTypeMeta
+from ..permissions import check_permission, is_superuser, meta_for_user, permitted_queryset
+from ..query import compile_list, fetch_rows, fetch_rows_with_debug, parse_list_params
+from ..query.compile import filter_queryset
+from ..query.params import parse_json_param
+
+
+def meta_for(doctype: Any, user: Any) -> DocTypeMeta:
+    """The DocType as ``user`` sees it: an unknown one is a 404 for superusers and a 403 for everyone else."""
+    from ..registry import registry
+
+    try:
+        if not isinstance(doctype, str) or not doctype:
+            raise DoesNotExistError(f"DocType {doctype} not found", doctype="DocType")
+        return meta_for_user(registry.get(doctype), user)
+    except DoesNotExistError:
+        if is_superuser(user):
+            raise
+        message = f"No permission for {doctype}"
+        raise PermissionError(message, error_message=message) from None
+
+
+def check_list_permission(meta: DocTypeMeta, user: Any, parent: Any = None) -> None:
+    """Read permission for a list; child-table rows are read through a parent DocType the user may read."""
+    if not meta.options.istable:
+        check_permission(meta, "read", user)
+        return
+    parent_meta = meta_for(parent, user) if isinstance(parent, str) and parent else None
+    if parent_meta is None or parent_meta.child_table_for(meta.doctype) is None:
+        message = "Parent is required to get child table data"
+        raise PermissionError(message, error_message=message)
+    check_permission(parent_meta, "read", user)
+
+
+def base_queryset(meta: DocTypeMeta, user: Any) -> Any:
+    """The rows a list may show: all, the user's own (``if_owner``), or none; child rows via their parent."""
+    return meta.queryset() if meta.options.istable else permitted_queryset(meta, user)
+
+
+def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
+             start_key: str = "limit_start", length_keys: tuple[str, ...] = ("limit_page_length", "limit")
+             ) -> tuple[list[Any], list[str] | None]:
+    """Rows for Frappe's list parameters, and the debug lines when asked by a user allowed to see them."""
+    check_list_permission(meta, user, params.get("parent"))
+    if meta.options.issingle:  # a Single is one record, never a list of many
+        return [{"name": meta.doctype}], None
+    query = parse_list_params(params, start_key=start_key, length_keys=length_keys)
+    compiled = compile_list(meta, query, base_queryset(meta, user), user=user)
+    if query.debug and api_settings.DEBUG_PERMISSION(user):
+        return fetch_rows_with_debug(compiled)
+    return fetch_rows(compiled), None
+
+
+def get_count(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> int:
+    """How many documents the user may read match ``filters`` (and ``or_filters``)."""
+    check_list_permission(meta, user, params.get("parent"))
+    queryset = filter_queryset(meta, base_queryset(meta, user), parse_json_param("filters", params.get("filters")),
+                               parse_json_param("or_filters", params.get("or_filters")))
+    return queryset.count()

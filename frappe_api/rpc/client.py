@@ -1,0 +1,263 @@
+"""``frappe.client``: what frappe-js-sdk, frappe-react-sdk and the Python FrappeClient call.
+
+Each function takes Frappe v15's parameters, answers its return values, and
+reuses the listing and document services (no query or write logic here).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from .. import document
+from ..document import listing
+from ..exceptions import DoesNotExistError, PermissionError, ValidationError
+from ..meta import STANDARD_FIELDS
+from ..permissions import RIGHTS, has_permission, owner_of
+from ..query.params import parse_json_param
+from .context import current_user
+from .whitelist import whitelist
+
+WRITE = ("POST", "PUT")
+STANDARD = frozenset({"name", *STANDARD_FIELDS, "doctype", "parent", "parentfield", "parenttype"})
+MAX_INSERT_MANY = 200
+
+
+def _json(name: str, value: Any) -> Any:
+    return parse_json_param(name, value) if isinstance(value, (str, bytes)) else value
+
+
+def _doc_dict(value: Any, name: str = "doc") -> dict[str, Any]:
+    decoded = _json(name, value)
+    if not isinstance(decoded, dict):
+        raise ValidationError(f"'{name}' must be a JSON object")
+    return decoded
+
+
+def _meta(doctype: Any) -> Any:
+    return listing.meta_for(doctype, current_user())
+
+
+def _read(meta: Any, name: Any) -> dict[str, Any]:
+    return document.get_doc(meta, name, current_user())
+
+
+@whitelist(name="frappe.client.get_list")
+def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: Any = None, order_by: Any = None,
+             limit_start: Any = None, limit_page_length: Any = 20, parent: Any = None, debug: Any = False,
+             as_dict: Any = True, or_filters: Any = None) -> list[Any]:
+    """Rows of ``doctype`` (the same query language as ``GET /api/resource``)."""
+    params = {"fields": fields, "filters": filters, "group_by": group_by, "order_by": order_by,
+              "limit_start": limit_start, "limit_page_length": limit_page_length, "parent": parent,
+              "debug": debug, "as_dict": as_dict, "or_filters": or_filters}
+    rows, _ = listing.get_list(_meta(doctype), params, current_user())
+    return rows
+
+
+@whitelist(name="frappe.client.get_count")
+def get_count(doctype: str, filters: Any = None, debug: Any = False, cache: Any = False,
+              or_filters: Any = None, parent: Any = None) -> int:
+    """How many documents the user may read match the filters."""
+    return listing.get_count(_meta(doctype), {"filters": filters, "or_filters": or_filters, "parent": parent},
+                             current_user())
+
+
+def _first_name(meta: Any, filters: Any) -> Any:
+    rows, _ = listing.get_list(meta, {"filters": filters, "limit_page_length": 1, "fields": '["name"]'},
+                               current_user())
+    return rows[0]["name"] if rows else None
+
+
+@whitelist(name="frappe.client.get")
+def get(doctype: str, name: Any = None, filters: Any = None, parent: Any = None) -> dict[str, Any]:
+    """One document: by name, else the first matching ``filters``, else the Single."""
+    meta = _meta(doctype)
+    if meta.options.issingle:
+        return _read(meta, meta.doctype)
+    if name in (None, "") and filters not in (None, ""):
+        name = _first_name(meta, _json("filters", filters))
+        if name is None:
+            raise DoesNotExistError(f"{doctype} not found", doctype=doctype)
+    if name in (None, ""):
+        raise ValidationError("Either name or filters is required")
+    return _read(meta, name)
+
+
+@whitelist(name="frappe.client.get_value")
+def get_value(doctype: str, fieldname: Any, filters: Any = None, as_dict: Any = True, debug: Any = False,
+              parent: Any = None) -> Any:
+    """Field values of the first matching document: a dict (``as_dict``), else a scalar or a list; ``{}``
+    (or None) when nothing matches."""
+    from ..query.params import parse_bool
+
+    meta = _meta(doctype)
+    fields = _json("fieldname", fieldname) if isinstance(fieldname, str) and fieldname.strip()[:1] == "[" else fieldname
+    names = [fields] if isinstance(fields, str) else list(fields or [])
+    decoded = _json("filters", filters) if isinstance(filters, str) and filters.strip()[:1] in "[{" else filters
+    if isinstance(decoded, (str, int)) and decoded != "":
+        decoded = {"name": decoded}
+    if meta.options.issingle:
+        row = {key: value for key, value in _read(meta, meta.doctype).items() if key in names}
+    else:
+        rows, _ = listing.get_list(meta, {"filters": decoded, "fields": names, "limit_page_length": 1,
+                                          "parent": parent}, user=current_user())
+        row = rows[0] if rows else None
+    if parse_bool("as_dict", as_dict, True):
+        return row or {}
+    if row is None:
+        return None
+    return row[names[0]] if len(names) == 1 else [row[key] for key in names]
+
+
+@whitelist(name="frappe.client.get_single_value")
+def get_single_value(doctype: str, field: str) -> Any:
+    """One field of a Single DocType."""
+    meta = _meta(doctype)
+    if not meta.options.issingle:
+        raise ValidationError(f"{doctype} is not a Single DocType")
+    if meta.get_field(field) is None:
+        raise ValidationError(f"Field not permitted in query: {field}")
+    return _read(meta, meta.doctype).get(field)
+
+
+@whitelist(name="frappe.client.set_value", methods=WRITE)
+def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dict[str, Any]:
+    """Set one field (``fieldname``/``value``) or several (``fieldname`` as a dict) and answer the document."""
+    decoded = _json("fieldname", fieldname) if isinstance(fieldname, str) and fieldname.strip()[:1] == "{" \
+        else fieldname
+    values = decoded if isinstance(decoded, dict) else {decoded: value}
+    if STANDARD.intersection(values):
+        raise ValidationError("Cannot edit standard fields")
+    meta = _meta(doctype)
+    saved = document.update_doc(meta, meta.doctype if meta.options.issingle else name, values, current_user())
+    return _read(meta, saved)
+
+
+def _insert_one(doc: dict[str, Any]) -> Any:
+    doc = dict(doc)
+    doctype = doc.pop("doctype", None)
+    meta = _meta(doctype)
+    if meta.options.istable and doc.get("parenttype") and doc.get("parent") and doc.get("parentfield"):
+        parent_meta = _meta(doc["parenttype"])
+        current = document.get_doc(parent_meta, doc["parent"], current_user())
+        rows = [*current.get(doc["parentfield"], []), doc]
+        document.update_doc(parent_meta, doc["parent"], {doc["parentfield"]: rows}, current_user())
+        return parent_meta, doc["parent"]
+    return meta, document.insert_doc(meta, doc, current_user())
+
+
+@whitelist(name="frappe.client.insert", methods=WRITE)
+def insert(doc: Any) -> dict[str, Any]:
+    """Insert a document (``doc`` with its ``doctype``); a child row is added to its parent, answered whole."""
+    meta, name = _insert_one(_doc_dict(doc))
+    return _read(meta, name)
+
+
+@whitelist(name="frappe.client.insert_many", methods=WRITE)
+def insert_many(docs: Any) -> list[Any]:
+    """Insert up to 200 documents, all or none, and answer their names."""
+    decoded = _json("docs", docs)
+    if not isinstance(decoded, list):
+        raise ValidationError("'docs' must be a list")
+    if len(decoded) > MAX_INSERT_MANY:
+        raise ValidationError(f"Only {MAX_INSERT_MANY} inserts allowed in one request")
+    with transaction.atomic():
+        return [_insert_one(_doc_dict(doc))[1] for doc in decoded]
+
+
+@whitelist(name="frappe.client.save", methods=WRITE)
+def save(doc: Any) -> dict[str, Any]:
+    """Save a whole document sent back by the client (a stale ``modified`` is refused)."""
+    doc = _doc_dict(doc)
+    meta = _meta(doc.get("doctype"))
+    name = document.update_doc(meta, doc.get("name"), doc, current_user())
+    return _read(meta, name)
+
+
+@whitelist(name="frappe.client.rename_doc", methods=WRITE)
+def rename_doc(doctype: str, old_name: str, new_name: str, merge: bool = False) -> str:
+    """Rename a document (and every Link to it); answers the new name."""
+    return document.rename_doc(_meta(doctype), old_name, new_name, current_user(), merge=merge)
+
+
+@whitelist(name="frappe.client.submit", methods=WRITE)
+def submit(doc: Any = None, doclist: Any = None) -> dict[str, Any]:
+    """Submit the document sent (``doc``, or ``doclist`` from older clients), saving its values too."""
+    doc = _doc_dict(doc if doc is not None else doclist, "doc")
+    meta = _meta(doc.get("doctype"))
+    name = document.update_doc(meta, doc.get("name"), {**doc, "docstatus": 1}, current_user())
+    return _read(meta, name)
+
+
+@whitelist(name="frappe.client.cancel", methods=WRITE)
+def cancel(doctype: str, name: str) -> dict[str, Any]:
+    """Cancel a submitted document and answer it."""
+    meta = _meta(doctype)
+    document.cancel_doc(meta, name, current_user())
+    return _read(meta, name)
+
+
+@whitelist(name="frappe.client.delete", methods=("POST", "DELETE"))
+def delete(doctype: str, name: str) -> None:
+    """Delete a document (answers ``{}``)."""
+    document.delete_doc(_meta(doctype), name, current_user())
+
+
+@whitelist(name="frappe.client.bulk_update", methods=WRITE)
+def bulk_update(docs: Any) -> dict[str, Any]:
+    """Update many documents (``docname`` names each); failures are reported, the rest saved."""
+    decoded = _json("docs", docs)
+    if not isinstance(decoded, list):
+        raise ValidationError("'docs' must be a list")
+    failed = []
+    for entry in decoded:
+        entry = dict(entry) if isinstance(entry, dict) else {}
+        try:
+            with transaction.atomic():
+                meta = _meta(entry.pop("doctype", None))
+                document.update_doc(meta, entry.pop("docname", entry.get("name")), entry, current_user())
+        except Exception as exc:  # noqa: BLE001 - each failure is reported, as Frappe does
+            failed.append({"doc": entry, "exc": f"{type(exc).__name__}: {exc}"})
+    return {"failed_docs": failed}
+
+
+@whitelist(name="frappe.client.has_permission")
+def has_permission_(doctype: str, docname: str, perm_type: str = "read") -> dict[str, bool]:
+    """Whether the user holds ``perm_type`` on the document."""
+    meta = _meta(doctype)
+    try:
+        instance = document.load_for_update(meta, docname)
+    except DoesNotExistError:
+        return {"has_permission": False}
+    return {"has_permission": has_permission(meta, perm_type, current_user(), owner=owner_of(meta, instance))}
+
+
+@whitelist(name="frappe.client.get_doc_permissions")
+def get_doc_permissions(doctype: str, docname: str) -> dict[str, dict[str, int]]:
+    """Every right the user holds on the document, as 0/1."""
+    meta = _meta(doctype)
+    instance = document.load_for_update(meta, docname)
+    owner = owner_of(meta, instance)
+    return {"permissions": {right: int(has_permission(meta, right, current_user(), owner=owner))
+                            for right in RIGHTS}}
+
+
+@whitelist(name="frappe.client.validate_link")
+def validate_link(doctype: str, docname: str, fields: Any = None) -> dict[str, Any]:
+    """``{"name": <name or None>, <field>: value...}`` for a Link value; needs select or read."""
+    meta = _meta(doctype)
+    user = current_user()
+    if not (has_permission(meta, "select", user) or has_permission(meta, "read", user)):
+        raise PermissionError(f"You do not have Read or Select Permissions for {doctype}")
+    names = _json("fields", fields) or []
+    rows, _ = listing.get_list(meta, {"filters": {"name": docname}, "fields": ["name", *names],
+                                      "limit_page_length": 1}, user)
+    return rows[0] if rows else {"name": None}
+
+
+@whitelist(name="frappe.client.get_time_zone", allow_guest=True)
+def get_time_zone() -> dict[str, str]:
+    """The site's time zone."""
+    return {"time_zone": settings.TIME_ZONE}

@@ -1,0 +1,31 @@
+"""The request a whitelisted method runs for, without passing it as an argument (clients cannot inject it)."""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+_request: contextvars.ContextVar[Any] = contextvars.ContextVar("frappe_api_request", default=None)
+
+
+def set_request(request: Any) -> contextvars.Token:
+    """Make ``request`` current for the methods called while it is served."""
+    return _request.set(request)
+
+
+def reset_request(token: contextvars.Token) -> None:
+    """Forget the request set by ``set_request``."""
+    _request.reset(token)
+
+
+def current_request() -> Any:
+    """The request being served (None outside a method call)."""
+    return _request.get()
+
+
+def current_user() -> Any:
+    """The user the current method runs as (anonymous outside a request)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    request = _request.get()
+    return getattr(request, "user", None) or AnonymousUser()
