@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "FIRST_DAY_OF_WEEK": "Sunday",
     # Who may use `debug=1`: a dotted path to a function(user) -> bool.
     "DEBUG_PERMISSION": "frappe_api.permissions.is_superuser",
+    # Most items one bulk call (v2 bulk_delete/bulk_update/bulk_insert) takes.
+    "MAX_BULK_ITEMS": 500,
     # --- Request parsing ---------------------------------------------------
     # Deepest nesting accepted in a JSON parameter or body.
     "MAX_JSON_DEPTH": 8,

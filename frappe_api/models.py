@@ -135,3 +135,16 @@ class DocPerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doctype} / {self.role} / level {self.permlevel}"
+
+
+class Comment(Document):
+    """A comment on any document (``add_comment``), Frappe's ``Comment`` DocType."""
+
+    comment_type = models.CharField(max_length=40, default="Comment")
+    reference_doctype = models.CharField(max_length=140, db_index=True)
+    reference_name = models.CharField(max_length=140, db_index=True)
+    content = models.TextField()
+    comment_email = models.CharField(max_length=254, blank=True, default="")
+
+    class Meta:
+        verbose_name = "Comment"

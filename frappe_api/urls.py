@@ -7,13 +7,14 @@ from django.urls import include, path, re_path
 
 from .api.base import NotFoundView
 from .api.rpc import MethodV2View, MethodView, method_patterns
-from .api.urls import v1_patterns
+from .api.urls import v1_patterns, v2_patterns
 
 app_name = "frappe_api"
 
 urlpatterns = [
     path("api/v1/", include((v1_patterns, "v1"))),
     path("api/", include((v1_patterns, "api"))),
+    path("api/v2/", include((v2_patterns, "v2"))),
     path("api/v2/", include((method_patterns(MethodV2View), "v2-rpc"))),
     path("api/v1/", include((method_patterns(MethodView), "v1-rpc"))),
     path("api/", include((method_patterns(MethodView), "rpc"))),
