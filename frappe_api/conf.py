@@ -47,6 +47,21 @@ DEFAULTS: dict[str, Any] = {
     # Frappe method name -> dotted path of your function (imported at start),
     # e.g. {"erpnext.api.get_stock": "shop.api.stock_levels"}.
     "METHOD_ALIASES": {},
+    # --- Files -------------------------------------------------------------
+    # Largest upload in bytes; larger ones answer 413.
+    "MAX_FILE_SIZE": 10 * 1024 * 1024,
+    # MIME types users without desk access (non-staff) may upload (Frappe's list).
+    "RESTRICTED_UPLOAD_MIME_TYPES": [
+        "image/png", "image/jpeg", "application/pdf", "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+        "text/plain", "video/quicktime", "video/mp4", "text/csv",
+    ],
+    # Let Guest upload files (Frappe's allow_guests_to_upload_files).
+    "ALLOW_GUEST_UPLOADS": False,
+    # Hosts a `file_url` may point at (the server never fetches them); same-site paths always pass.
+    "ALLOWED_FILE_URL_HOSTS": [],
     # --- Errors ------------------------------------------------------------
     # Put the full traceback in `exc` (Frappe's default is on; ours is off).
     "SHOW_TRACEBACK": False,

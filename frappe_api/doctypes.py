@@ -1,7 +1,11 @@
 """DocTypes frappe_api itself provides."""
 
-from .models import Comment
+from .models import Comment, File
 from .registry import register
 
 register(Comment, doctype="Comment", title_field="content",
          permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1}])
+register(File, doctype="File", title_field="file_name", hidden_fields=["storage_path"],
+         read_only_fields=["file_url", "file_size", "content_hash", "is_private"],
+         permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},
+                      {"role": "All", "if_owner": 1, "read": 1, "write": 1, "delete": 1}])

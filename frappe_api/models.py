@@ -148,3 +148,21 @@ class Comment(Document):
 
     class Meta:
         verbose_name = "Comment"
+
+
+class File(Document):
+    """An uploaded file (Frappe's ``File`` DocType); the bytes live in Django's default storage."""
+
+    file_name = models.CharField(max_length=255)
+    file_url = models.CharField(max_length=512, db_index=True)
+    is_private = models.BooleanField(default=False)
+    file_size = models.PositiveBigIntegerField(default=0)
+    content_hash = models.CharField(max_length=64, blank=True, default="")
+    folder = models.CharField(max_length=140, default="Home")
+    attached_to_doctype = models.CharField(max_length=140, blank=True, default="", db_index=True)
+    attached_to_name = models.CharField(max_length=140, blank=True, default="", db_index=True)
+    attached_to_field = models.CharField(max_length=140, blank=True, default="")
+    storage_path = models.CharField(max_length=512, blank=True, default="", editable=False)
+
+    class Meta:
+        verbose_name = "File"

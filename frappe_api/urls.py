@@ -6,6 +6,7 @@
 from django.urls import include, path, re_path
 
 from .api.base import NotFoundView
+from .api.files import file_patterns
 from .api.rpc import MethodV2View, MethodView, method_patterns
 from .api.urls import v1_patterns, v2_patterns
 
@@ -19,4 +20,5 @@ urlpatterns = [
     path("api/v1/", include((method_patterns(MethodView), "v1-rpc"))),
     path("api/", include((method_patterns(MethodView), "rpc"))),
     re_path(r"^api(?:/.*)?$", NotFoundView.as_view(), name="not-found"),
+    path("", include((file_patterns, "files"))),
 ]
