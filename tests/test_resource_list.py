@@ -5,7 +5,6 @@ import json
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
 
 from .conftest import server_messages
 from .factories import ToDoFactory, UserFactory, minutes_ago

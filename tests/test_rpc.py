@@ -97,8 +97,8 @@ def test_none_is_an_empty_object_and_responses_pass_through(admin_client):
 
 
 def test_v1_and_v2_prefixes(admin_client):
-    assert admin_client.get(f"/api/v1/method/tests.rpc_methods.who_am_i").json() == {"message": "Administrator"}
-    assert admin_client.get(f"/api/v2/method/tests.rpc_methods.who_am_i").json() == {"data": "Administrator"}
+    assert admin_client.get("/api/v1/method/tests.rpc_methods.who_am_i").json() == {"message": "Administrator"}
+    assert admin_client.get("/api/v2/method/tests.rpc_methods.who_am_i").json() == {"data": "Administrator"}
     assert admin_client.get(f"{M}.who_am_i/ignored/tail").json() == {"message": "Administrator"}
 
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..conf import api_settings
-from ..exceptions import DoesNotExistError, PermissionError, ValidationError
+from ..exceptions import DoesNotExistError, ValidationError
 from ..meta import DocTypeMeta
 from ..document import listing
 from ..registry import registry
