@@ -16,7 +16,7 @@ from typing import Any
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["register", "unregister", "whitelist"]
+__all__ = ["rate_limit", "register", "unregister", "whitelist"]
 
 
 def register(*args: Any, **kwargs: Any) -> Any:
@@ -38,3 +38,10 @@ def whitelist(*args: Any, **kwargs: Any) -> Any:
     from .rpc.whitelist import whitelist as _whitelist
 
     return _whitelist(*args, **kwargs)
+
+
+def rate_limit(*args: Any, **kwargs: Any) -> Any:
+    """Limit calls to a whitelisted function (see ``frappe_api.ratelimit.rate_limit``)."""
+    from .ratelimit import rate_limit as _rate_limit
+
+    return _rate_limit(*args, **kwargs)

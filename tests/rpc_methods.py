@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 
 from example_project.demo.models import Note
-from frappe_api import whitelist
+from frappe_api import rate_limit, whitelist
 from frappe_api.rpc.context import current_user
 
 
@@ -45,3 +45,15 @@ def needs_arg(required: int):
 
 def not_whitelisted():
     return "should never run"
+
+
+@whitelist(allow_guest=True)
+@rate_limit(limit=2, seconds=60)
+def limited(text: str = ""):
+    return text
+
+
+@whitelist(allow_guest=True)
+@rate_limit(key="email", limit=1, seconds=60, ip_based=False, methods=["POST"])
+def limited_by_email(email: str = ""):
+    return email

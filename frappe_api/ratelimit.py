@@ -1,0 +1,70 @@
+"""``@frappe_api.rate_limit``: Frappe's per-method request limit for whitelisted functions.
+
+Counters live in Django's cache and are incremented atomically (``add`` then
+``incr``), so the limit holds across workers and machines when the cache is
+shared (Redis in production).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import caches
+
+from .conf import api_settings
+from .exceptions import RateLimitExceededError
+from .rpc.context import current_request
+
+F = TypeVar("F", bound=Callable[..., Any])
+MESSAGE = "You hit the rate limit because of too many requests. Please try after sometime."
+
+
+def client_ip(request: Any) -> str:
+    """The caller's address as Django received it (``REMOTE_ADDR``; set it from a trusted proxy's header)."""
+    return str(getattr(request, "META", {}).get("REMOTE_ADDR", "") or "unknown")
+
+
+def hit(key: str, limit: int, seconds: int) -> int:
+    """Count one request against ``key`` inside a window of ``seconds``; answers the count so far."""
+    cache = caches[api_settings.CACHE_ALIAS]
+    cache.add(key, 0, timeout=seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=seconds)
+        return 1
+
+
+def rate_limit(key: str | None = None, limit: int | Callable[[], int] = 5, seconds: int = 86400,
+               methods: str | Iterable[str] = "ALL", ip_based: bool = True) -> Callable[[F], F]:
+    """Allow ``limit`` calls per ``seconds`` per caller (its IP, the argument ``key``, or both); then 429.
+
+    Put it under ``@frappe_api.whitelist``::
+
+        @frappe_api.whitelist(allow_guest=True)
+        @frappe_api.rate_limit(key="email", limit=5, seconds=3600)
+        def reset_password(email: str): ...
+    """
+    verbs = "ALL" if methods == "ALL" else {m.upper() for m in ([methods] if isinstance(methods, str) else methods)}
+
+    def decorate(func: F) -> F:
+        name = f"{func.__module__}.{func.__qualname__}"
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            request = current_request()
+            if request is not None and (verbs == "ALL" or request.method in verbs):
+                parts = [client_ip(request)] if ip_based or not key else []
+                if key:
+                    parts.append(str(kwargs.get(key, "")))
+                allowed = limit() if callable(limit) else limit
+                counter = f"{api_settings.CACHE_PREFIX}:rl:{name}:{':'.join(parts)}"
+                if hit(counter, allowed, seconds) > allowed:
+                    raise RateLimitExceededError(MESSAGE)
+            return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
