@@ -118,7 +118,7 @@ def options_from_row(row: Any) -> DocTypeOptions | None:
         istable=row.istable,
         is_submittable=row.is_submittable,
         field_permlevels=dict(row.field_permlevels or {}),
-        permissions=tuple(PermRule.from_mapping(vars(perm)) for perm in row.permissions.all()),
+        permissions=tuple(PermRule.from_mapping(vars(perm)) for perm in row.permissions.all()) if row.pk else (),
         source=row.source,
     )
 

@@ -117,7 +117,7 @@ def _translate_validation(meta: DocTypeMeta, instance: models.Model, exc: Django
             code = getattr(error, "code", None)
             if code in ("blank", "null", "required"):
                 missing.append(label)
-            elif code == "unique" and api_field is not None and api_field.fieldname == "name":
+            elif code == "unique" and model_name == meta.name.attname:
                 return DuplicateEntryError(f"{meta.doctype} {getattr(instance, meta.name.attname)} already exists")
             elif code in ("unique", "unique_together"):
                 return UniqueValidationError(f"{prefix}{label} must be unique")
