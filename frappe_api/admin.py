@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import DocPerm, DocType
+from .models import ApiRequestLog, DocPerm, DocType
 
 CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
               "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable", "field_permlevels")
@@ -48,3 +48,19 @@ class DocTypeAdmin(admin.ModelAdmin):
         if obj is not None and obj.source == DocType.SOURCE_CODE:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(ApiRequestLog)
+class ApiRequestLogAdmin(admin.ModelAdmin):
+    """Read-only list of logged API calls."""
+
+    list_display = ("creation", "method", "path", "user", "status", "duration_ms", "ip_address")
+    list_filter = ("method", "status")
+    search_fields = ("path", "user")
+    readonly_fields = ("creation", "method", "path", "user", "status", "duration_ms", "ip_address")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

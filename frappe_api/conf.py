@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
     "ALLOW_GUEST_UPLOADS": False,
     # Hosts a `file_url` may point at (the server never fetches them); same-site paths always pass.
     "ALLOWED_FILE_URL_HOSTS": [],
+    # --- Operations --------------------------------------------------------
+    # Write an "API Request Log" row for every /api/ call (needs RequestLogMiddleware).
+    "LOG_API_REQUESTS": False,
     # --- Errors ------------------------------------------------------------
     # Put the full traceback in `exc` (Frappe's default is on; ours is off).
     "SHOW_TRACEBACK": False,

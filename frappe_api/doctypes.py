@@ -1,6 +1,6 @@
 """DocTypes frappe_api itself provides."""
 
-from .models import Comment, File
+from .models import ApiRequestLog, Comment, File
 from .registry import register
 
 register(Comment, doctype="Comment", title_field="content",
@@ -9,3 +9,6 @@ register(File, doctype="File", title_field="file_name", hidden_fields=["storage_
          read_only_fields=["file_url", "file_size", "content_hash", "is_private"],
          permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},
                       {"role": "All", "if_owner": 1, "read": 1, "write": 1, "delete": 1}])
+register(ApiRequestLog, doctype="API Request Log", sort_field="creation", read_only_fields=[
+    "path", "method", "user", "status", "duration_ms", "ip_address"],
+         permissions=[{"role": "System Manager", "read": 1}])

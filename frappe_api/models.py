@@ -166,3 +166,22 @@ class File(Document):
 
     class Meta:
         verbose_name = "File"
+
+
+class ApiRequestLog(models.Model):
+    """One ``/api/`` call (Frappe's ``API Request Log``), written when request logging is on."""
+
+    path = models.CharField(max_length=2048)
+    method = models.CharField(max_length=10)
+    user = models.CharField(max_length=150, db_index=True)
+    status = models.PositiveSmallIntegerField()
+    duration_ms = models.FloatField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True, unpack_ipv4=True)
+    creation = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "API Request Log"
+        ordering = ["-creation"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status}"
