@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "oauth2_provider",
     "frappe_api",
     "example_project.demo",
 ]
@@ -32,9 +33,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "frappe_api.requestlog.RequestLogMiddleware",
+    "frappe_api.middleware.LegacyCommandMiddleware",
 ]
 
 ROOT_URLCONF = "example_project.urls"
+
+# Frappe clients read the session from the `sid` cookie.
+SESSION_COOKIE_NAME = "sid"
+SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKIES", "0") == "1"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 APPEND_SLASH = False
 
 TEMPLATES = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 from .models import ApiRequestLog, DocPerm, DocType
@@ -64,3 +65,19 @@ class ApiRequestLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.action(description="Generate API keys (the secret is shown once)")
+def generate_api_keys(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
+    """Make a new key pair for each selected user and show the secrets once."""
+    from .auth.keys import generate_keys
+
+    for user in queryset:
+        api_key, api_secret = generate_keys(user)
+        modeladmin.message_user(request, f"{user}: api_key {api_key}, api_secret {api_secret} "
+                                         "(copy it now: it is not stored)", messages.WARNING)
+
+
+_user_admin = admin.site._registry.get(get_user_model())
+if _user_admin is not None:
+    _user_admin.actions = [*(_user_admin.actions or []), generate_api_keys]

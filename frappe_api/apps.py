@@ -18,7 +18,7 @@ class FrappeApiConfig(AppConfig):
         from .query import lookups  # noqa: F401 - registers the frappe_like lookup
         from .registry import registry, sync_code_registrations
 
-        from .rpc import client, files  # noqa: F401 - registers frappe.client.* and the file methods
+        from .rpc import builtins, client, files  # noqa: F401 - registers the built-in methods
         from .rpc.whitelist import load_method_settings
 
         autodiscover_modules("doctypes")

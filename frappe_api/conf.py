@@ -20,7 +20,12 @@ from django.utils.module_loading import import_string
 DEFAULTS: dict[str, Any] = {
     # --- DRF policies used by every frappe_api view ------------------------
     # Authentication classes (dotted paths); a host's own DRF classes may be added.
-    "AUTHENTICATION_CLASSES": ["frappe_api.auth.session.SessionAuthentication"],
+    "AUTHENTICATION_CLASSES": [
+        "frappe_api.auth.token.TokenAuthentication",
+        "frappe_api.auth.oauth.BearerAuthentication",
+        "frappe_api.auth.session.SessionAuthentication",
+        "frappe_api.auth.token.RejectUnusedAuthorization",
+    ],
     # Throttle classes (dotted paths) applied to every frappe_api view.
     "THROTTLE_CLASSES": [],
     # --- Lists -------------------------------------------------------------
@@ -73,6 +78,13 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_ALIAS": "default",
     # Prefix of every cache key frappe_api writes.
     "CACHE_PREFIX": "frappe_api",
+    # --- Login -------------------------------------------------------------
+    # Failed logins allowed per user and per IP inside the window (0 disables the lockout).
+    "LOGIN_ATTEMPTS": 10,
+    # The window, and the lockout once it is exceeded, in seconds.
+    "LOGIN_LOCKOUT_SECONDS": 60,
+    # Where a logged-in user's front end lives (Frappe's home_page).
+    "HOME_PAGE": "/app",
     # --- Users -------------------------------------------------------------
     # The user name of anonymous requests.
     "GUEST_USER": "Guest",

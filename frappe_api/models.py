@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -185,3 +186,18 @@ class ApiRequestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
+
+
+class ApiKey(models.Model):
+    """A user's API key pair: the key is public, the secret is stored only as a keyed hash."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="frappe_api_key")
+    api_key = models.CharField(max_length=32, unique=True)
+    secret_hash = models.CharField(max_length=128)
+    created = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.api_key} ({self.user})"

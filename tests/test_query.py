@@ -268,6 +268,7 @@ def test_or_filters_alone_and_combined(admin_client, todos):
     ({"filters": '[["status", "in", %s]]' % json.dumps(["x"] * 1001)}, "ValidationError", "Too many values"),
     ({"filters": json.dumps([["status", "=", "x"]] * 51)}, "ValidationError", "Too many conditions"),
     ({"filters": '{"status": ["=", "a", "b"]}'}, "ValidationError", "Filter for status must be [operator, value]"),
+    ({"filters": '[["idx", "in", 9223372036854775808000]]'}, "ValidationError", "Invalid value for Idx"),
     ({"fields": '["items.item_code"]'}, "DataError", "Field not permitted in query: items.item_code"),
     ({"fields": '["allocated_to.password"]'}, "DataError", "Field not permitted in query: password"),
     ({"fields": '["sleep(5)"]'}, "DataError", "Use of function sleep in field is restricted"),

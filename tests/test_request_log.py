@@ -15,8 +15,15 @@ pytestmark = pytest.mark.django_db
 
 
 def get(client, path, **extra):
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
     response = client.get(path, **extra)
-    response.close()  # the row is written once the response is done, as a server does after sending it
+    request_finished.disconnect(close_old_connections)  # as Django's test client does, keep the test's connection
+    try:
+        response.close()  # the row is written once the response is done, as a server does after sending it
+    finally:
+        request_finished.connect(close_old_connections)
     return response
 
 

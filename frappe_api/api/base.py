@@ -55,6 +55,17 @@ class FrappeAPIView(APIView):
         super().initial(request, *args, **kwargs)
         registry.refresh_if_stale()
 
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        """Frappe's ``session_expired: 1`` (and cleared cookies) when a dead session was sent."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(request._request, "frappe_session_expired", False) and isinstance(response, Response) \
+                and isinstance(response.data, dict):
+            from .method import clear_login_cookies
+
+            response.data["session_expired"] = 1
+            clear_login_cookies(response)
+        return response
+
     def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=200)
 

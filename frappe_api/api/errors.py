@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError as DatabaseDataError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -50,6 +51,8 @@ def to_frappe_exception(exc: BaseException) -> fx.FrappeAPIException:
         return fx.UnsupportedMediaType(str(exc.detail))
     if isinstance(exc, RequestDataTooBig):
         return fx.RequestEntityTooLarge("Request body too large")
+    if isinstance(exc, (DatabaseDataError, OverflowError)):
+        return fx.DataError("A value is out of range for the database")
     if isinstance(exc, (drf.ValidationError, DjangoValidationError)):
         messages = getattr(exc, "messages", None) or [str(getattr(exc, "detail", exc))]
         return fx.ValidationError("; ".join(str(m) for m in messages))
@@ -95,7 +98,8 @@ def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
     """DRF exception handler answering every error with Frappe's body and status code."""
     error = to_frappe_exception(exc)
     if error is not exc and not isinstance(exc, (drf.APIException, Http404, DjangoPermissionDenied,
-                                                   DjangoValidationError, RequestDataTooBig)):
+                                                   DjangoValidationError, RequestDataTooBig, DatabaseDataError,
+                                                   OverflowError)):
         request = context.get("request")
         logger.error("Unhandled error on %s", getattr(request, "path", "?"), exc_info=exc)
     view = context.get("view")

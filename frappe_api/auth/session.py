@@ -1,20 +1,91 @@
-"""Django-session authentication whose CSRF refusal is Frappe's 400 ``CSRFTokenError``."""
+"""Cookie sessions as Frappe clients use them: the ``sid`` cookie (or ``sid`` parameter) and a CSRF policy
+that is safe for browsers and works for every non-browser client.
+
+CSRF, for cookie-authenticated POST, PUT, PATCH and DELETE:
+
+* a valid ``X-Frappe-CSRF-Token`` (or Django's ``X-CSRFToken``) always passes;
+* otherwise ``Sec-Fetch-Site: cross-site`` is refused; ``same-origin``,
+  ``same-site`` and ``none`` pass;
+* without ``Sec-Fetch-Site``, an ``Origin`` must equal (scheme, host and port)
+  the request's own origin or one of ``CSRF_TRUSTED_ORIGINS`` exactly;
+* a request with neither header comes from a non-browser client (the Python
+  FrappeClient, scripts with a cookie jar) and passes.
+
+Refusals are Frappe's 400 ``CSRFTokenError`` "Invalid Request".
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils.module_loading import import_string
 from rest_framework import authentication
-from rest_framework import exceptions as drf
+from rest_framework.authentication import CSRFCheck
 
 from ..exceptions import CSRFTokenError
 
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
-class SessionAuthentication(authentication.SessionAuthentication):
-    """DRF's session authentication, answering a failed CSRF check as Frappe does (400 "Invalid Request")."""
 
-    def enforce_csrf(self, request: Any) -> None:
-        try:
-            super().enforce_csrf(request)
-        except drf.PermissionDenied:
-            raise CSRFTokenError("Invalid Request") from None
+def _token_is_valid(request: Any) -> bool:
+    django_request = request._request
+    token = django_request.META.get("HTTP_X_FRAPPE_CSRF_TOKEN") or django_request.META.get(settings.CSRF_HEADER_NAME)
+    if not token:
+        return False
+    django_request.META[settings.CSRF_HEADER_NAME] = token
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(django_request)
+    return check.process_view(django_request, None, (), {}) is None
+
+
+def _origin_is_trusted(request: Any, origin: str) -> bool:
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin == own or origin in getattr(settings, "CSRF_TRUSTED_ORIGINS", ())
+
+
+def enforce_csrf(request: Any) -> None:
+    """Refuse a cross-site browser write that carries no valid token."""
+    if request.method not in UNSAFE or _token_is_valid(request):
+        return
+    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
+    origin = request.META.get("HTTP_ORIGIN")
+    if fetch_site is not None:
+        if fetch_site.lower() == "cross-site":
+            raise CSRFTokenError("Invalid Request")
+    elif origin is not None and not _origin_is_trusted(request, origin):
+        raise CSRFTokenError("Invalid Request")
+
+
+def _session_store(session_key: str) -> SessionBase:
+    return import_string(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+
+
+class SessionAuthentication(authentication.BaseAuthentication):
+    """The Django session (cookie ``SESSION_COOKIE_NAME``, ``sid`` for Frappe clients, or a ``sid`` parameter)."""
+
+    def authenticate(self, request: Any) -> tuple[Any, None] | None:
+        django_request = request._request
+        user = getattr(django_request, "user", None)
+        if user is None or not user.is_active:
+            user = self._user_from_sid_parameter(request)
+        if user is None or not user.is_active:
+            cookie = django_request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+            if cookie and cookie != "Guest":
+                django_request.frappe_session_expired = True
+            return None
+        enforce_csrf(request)
+        return user, None
+
+    def _user_from_sid_parameter(self, request: Any) -> Any:
+        sid = request._request.GET.get("sid") or request._request.POST.get("sid")
+        if not sid or sid == "Guest":
+            return None
+        session = _session_store(sid)
+        user_id = session.get(SESSION_KEY)
+        if user_id is None:
+            request._request.frappe_session_expired = True
+            return None
+        return get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()

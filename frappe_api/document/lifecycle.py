@@ -14,12 +14,12 @@ whole write back and answers 417.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -144,40 +144,67 @@ def _amend(meta: DocTypeMeta, data: Mapping[str, Any], user: Any) -> str | None:
     return naming.amended_name(str(original), getattr(source, amended_field.model_field.attname))
 
 
+DEADLOCK_CODES = (1213, 1205, "40P01", "40001")
+RETRIES = 3
+
+
+def _is_deadlock(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    code = getattr(cause, "sqlstate", None) or (cause.args[0] if getattr(cause, "args", None) else None)
+    return code in DEADLOCK_CODES
+
+
+def retry_on_deadlock(write: Callable[[], Any]) -> Any:
+    """Run ``write`` in its own transaction, again (up to three times) if the database resolved a deadlock
+    by aborting it. Inside a caller's transaction it runs once: only the outermost writer may retry."""
+    for attempt in range(RETRIES):
+        try:
+            with transaction.atomic():
+                return write()
+        except OperationalError as exc:
+            if transaction.get_connection().in_atomic_block or attempt == RETRIES - 1 or not _is_deadlock(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
 def insert_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_client_name: bool = False) -> Any:
     """Create a document (and its child rows) from a client's dict and answer its name. Needs ``create``."""
     check_permission(meta, "create", user)
     if meta.options.issingle:
         return update_doc(meta, meta.doctype, data, user)
-    with transaction.atomic():
-        instance = meta.model()
-        values.apply_values(meta, instance, data)
-        values.stamp(meta, instance, user, creating=True)
-        rows = tables.prepare(meta, instance, data, user, creating=True)
-        exclude: set[str] = set()
-        name = _amend(meta, data, user)
-        if name is None:
-            autoname = getattr(instance, "autoname", None)
-            if callable(autoname) and meta.naming_rule != "autoincrement":
-                run_hooks(instance, ("autoname",))
-                name = getattr(instance, meta.name.attname) or None
-            else:
-                client_name = data.get("name")
-                name = naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name)
-                if meta.naming_rule == "hash" and not (honour_client_name and client_name not in (None, "")):
-                    for _ in range(naming.HASH_ATTEMPTS):
-                        if not meta.model._default_manager.filter(**{meta.name.attname: name}).exists():
-                            break
-                        name = naming.make_hash()
-                    exclude.add(meta.name.attname)
-        if name is not None:
-            setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, name)))
-        run_hooks(instance, ("before_insert", *BEFORE["save"]))
-        values.full_clean(meta, instance, exclude)
-        values.save(meta, instance, creating=True)
-        tables.save(meta, instance, rows)
-        run_hooks(instance, ("after_insert", *AFTER["save"]))
-        return getattr(instance, meta.name.attname)
+    return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name))
+
+
+def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_name: bool) -> Any:
+    """The body of ``insert_doc``, inside its transaction."""
+    instance = meta.model()
+    values.apply_values(meta, instance, data)
+    values.stamp(meta, instance, user, creating=True)
+    rows = tables.prepare(meta, instance, data, user, creating=True)
+    exclude: set[str] = set()
+    name = _amend(meta, data, user)
+    if name is None:
+        autoname = getattr(instance, "autoname", None)
+        if callable(autoname) and meta.naming_rule != "autoincrement":
+            run_hooks(instance, ("autoname",))
+            name = getattr(instance, meta.name.attname) or None
+        else:
+            client_name = data.get("name")
+            name = naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name)
+            if meta.naming_rule == "hash" and not (honour_client_name and client_name not in (None, "")):
+                for _ in range(naming.HASH_ATTEMPTS):
+                    if not meta.model._default_manager.filter(**{meta.name.attname: name}).exists():
+                        break
+                    name = naming.make_hash()
+                exclude.add(meta.name.attname)
+    if name is not None:
+        setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, name)))
+    run_hooks(instance, ("before_insert", *BEFORE["save"]))
+    values.full_clean(meta, instance, exclude)
+    values.save(meta, instance, creating=True)
+    tables.save(meta, instance, rows)
+    run_hooks(instance, ("after_insert", *AFTER["save"]))
+    return getattr(instance, meta.name.attname)
 
 
 def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any) -> Any:

@@ -137,7 +137,13 @@ def coerce_value(api_field: APIField, value: Any) -> Any:
     target = None
     if api_field.is_link and api_field.link_model is not None:
         target = api_field.link_model._meta.get_field(api_field.link_name_field)
-    return to_python(api_field, value, model_field=target)
+    converted = to_python(api_field, value, model_field=target)
+    if api_field.fieldtype == "Int" and api_field.model_field is not None and converted is not None:
+        try:
+            api_field.model_field.run_validators(converted)  # the database's integer range
+        except DjangoValidationError:
+            raise ValidationError(f"Invalid value for {api_field.label}: {value!r}") from None
+    return converted
 
 
 def _as_list(api_field: APIField, value: Any) -> list[Any]:

@@ -29,3 +29,8 @@ def current_user() -> Any:
 
     request = _request.get()
     return getattr(request, "user", None) or AnonymousUser()
+
+
+def request_argument(name: str) -> Any:
+    """One raw argument of the current call, for built-ins whose Frappe parameter is a reserved name."""
+    return getattr(_request.get(), "frappe_arguments", {}).get(name)

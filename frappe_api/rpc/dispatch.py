@@ -48,6 +48,7 @@ def execute(cmd: str, arguments: dict[str, Any], request: Any) -> Any:
                               title="Method Not Allowed")
     if request.method not in entry.methods and not (request.method == "HEAD" and "GET" in entry.methods):
         raise PermissionError("Not permitted")
+    request.frappe_arguments = arguments
     token = set_request(request)
     try:
         with transaction.atomic():

@@ -88,5 +88,9 @@ class Command(BaseCommand):
             SalesOrder.objects.bulk_create(orders)
             SalesOrderItem.objects.bulk_create(rows)
             Series.objects.update_or_create(name="SO-", defaults={"current": len(orders)})
+        from frappe_api.auth.keys import generate_keys
+
+        api_key, api_secret = generate_keys(admin)
         self.stdout.write(self.style.WARNING(
             "Demo login: Administrator / admin  (demo only: change it before exposing this server)"))
+        self.stdout.write(self.style.WARNING(f"Demo API key: Authorization: token {api_key}:{api_secret}"))
