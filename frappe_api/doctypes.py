@@ -1,5 +1,7 @@
 """DocTypes frappe_api itself provides."""
 
+from django.contrib.auth.models import Group
+
 from .models import ApiRequestLog, Comment, File
 from .registry import register
 
@@ -12,3 +14,6 @@ register(File, doctype="File", title_field="file_name", hidden_fields=["storage_
 register(ApiRequestLog, doctype="API Request Log", sort_field="creation", read_only_fields=[
     "path", "method", "user", "status", "duration_ms", "ip_address"],
          permissions=[{"role": "System Manager", "read": 1}])
+register(Group, doctype="Role", name_field="name", naming_rule="field:name",
+         permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},
+                      {"role": "All", "read": 1}])

@@ -90,6 +90,19 @@ class ChildTable:
 
 
 @dataclass(frozen=True)
+class VirtualTable:
+    """A table field not backed by a child model (e.g. a user's roles over Django's groups).
+
+    ``read(names)`` answers ``{document name: [row dicts]}`` for many documents
+    in one query; ``write(instance, rows, user)`` replaces the rows inside the
+    document's transaction (and may refuse with a Frappe error).
+    """
+
+    read: Callable[[list[Any]], dict[Any, list[dict[str, Any]]]]
+    write: Callable[[Any, list[dict[str, Any]], Any], None]
+
+
+@dataclass(frozen=True)
 class DocTypeOptions:
     """Registration options of one DocType (see ``frappe_api.register``)."""
 
@@ -113,6 +126,7 @@ class DocTypeOptions:
     tree_parent_field: str | None = None
     permissions: tuple[Any, ...] = ()
     field_permlevels: Mapping[str, int] = field(default_factory=dict)
+    virtual_tables: Mapping[str, VirtualTable] = field(default_factory=dict)
     source: str = "code"
 
 

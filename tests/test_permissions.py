@@ -174,3 +174,31 @@ def test_note_rows_of_others_stay_invisible_to_plain_users(user_client):
     NoteFactory(name="someone-elses", owner="someone")
     assert user_client.get("/api/resource/Note").json() == {"data": []}
     assert Note.objects.count() == 1
+
+
+def test_roles_are_a_doctype_and_a_users_child_table(manager):
+    Group.objects.get_or_create(name="Sales User")
+    created = manager.post_json("/api/resource/User", {"username": "rep", "roles": [{"role": "Sales User"}]})
+    assert created.status_code == 200
+    assert [row["role"] for row in created.json()["data"]["roles"]] == ["Sales User"]
+    assert created.json()["data"]["roles"][0]["doctype"] == "Has Role"
+    rep = client_for("rep")
+    assert rep.get("/api/resource/Sales Order").status_code == 200
+    assert manager.put_json("/api/resource/User/rep", {"roles": []}).json()["data"]["roles"] == []
+    assert client_for("rep").get("/api/resource/Sales Order").status_code == 403
+    unknown = manager.put_json("/api/resource/User/rep", {"roles": [{"role": "Nope"}]})
+    assert unknown.status_code == 417
+    assert server_messages(unknown.json())[0]["message"] == "Could not find Role: Nope"
+    roles = manager.get("/api/resource/Role", {"order_by": "name asc", "limit": 0}).json()["data"]
+    assert {"name": "Sales User"} in roles and {"name": "System Manager"} in roles
+
+
+def test_only_system_managers_change_roles():
+    writer = client_for("writer", "User Admin")
+    DocPerm.objects.create(doctype=DocType.objects.get(name="User"), role="User Admin", read=True, write=True,
+                           create=True)
+    response = writer.post_json("/api/resource/User", {"username": "x", "roles": [{"role": "System Manager"}]})
+    assert response.status_code == 403
+    assert server_messages(response.json())[0]["message"] == "Only a System Manager may change roles"
+    assert not UserFactory._meta.model.objects.filter(username="x").exists()
+    assert writer.post_json("/api/resource/User", {"username": "y"}).status_code == 200

@@ -4,6 +4,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Trim
 
 import frappe_api
+from frappe_api.roles import user_roles_table
 
 from .models import Customer, Note, SalesOrder, SalesOrderItem, SellingSettings, Territory, ToDo, User
 
@@ -43,6 +44,7 @@ frappe_api.register(
     hidden_fields=["password", "is_superuser", "is_staff"],
     computed_fields={"full_name": Trim(Concat("first_name", Value(" "), "last_name"))},
     write_only_fields={"new_password": set_new_password},
+    virtual_tables={"roles": user_roles_table()},
     sort_field="creation",
     title_field="full_name",
     permissions=[{"role": "System Manager", **FULL}],

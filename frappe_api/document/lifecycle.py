@@ -203,6 +203,7 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     values.full_clean(meta, instance, exclude)
     values.save(meta, instance, creating=True)
     tables.save(meta, instance, rows)
+    _write_virtual_tables(meta, instance, data, user)
     run_hooks(instance, ("after_insert", *AFTER["save"]))
     return getattr(instance, meta.name.attname)
 
@@ -241,8 +242,18 @@ def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any)
         values.full_clean(meta, instance)
         values.save(meta, instance, creating=False)
         tables.save(meta, instance, rows, docstatus=target if target != current else None)
+        _write_virtual_tables(meta, instance, data, user)
         run_hooks(instance, AFTER[action])
         return meta.doctype if meta.options.issingle else getattr(instance, meta.name.attname)
+
+
+def _write_virtual_tables(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, Any], user: Any) -> None:
+    for fieldname, virtual in meta.options.virtual_tables.items():
+        if fieldname in data:
+            rows = data[fieldname] or []
+            if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+                raise ValidationError(f"{fieldname} must be a list of rows")
+            virtual.write(instance, rows, user)
 
 
 def submit_doc(meta: DocTypeMeta, name: Any, user: Any, modified: Any = None) -> Any:

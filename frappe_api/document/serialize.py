@@ -51,9 +51,15 @@ def attach_children(meta: DocTypeMeta, documents: list[dict[str, Any]], *, inclu
     """Put each document's child rows inline, ordered by ``idx``: one query per table field."""
     from ..registry import registry
 
-    if not meta.child_tables or not documents:
+    if not (meta.child_tables or meta.options.virtual_tables) or not documents:
         return
     names = [document["name"] for document in documents]
+    for fieldname, virtual in meta.options.virtual_tables.items():
+        rows_by_name = virtual.read(names)
+        for document in documents:
+            doctype = document.pop("doctype")
+            document[fieldname] = rows_by_name.get(document["name"], [])
+            document["doctype"] = doctype
     for table in meta.child_tables.values():
         child_meta = registry.get(table.doctype)
         rows = serialize_rows(child_meta, child_meta.queryset().filter(
