@@ -294,3 +294,52 @@ def test_link_column_needs_read_permission_on_the_target(admin_client, todos, mo
     response = admin_client.get("/api/resource/ToDo", {"fields": '["allocated_to.email"]'})
     assert response.status_code == 403
     assert response.json()["_error_message"] == "No permission for User"
+
+
+@pytest.fixture
+def timed_orders():
+    customer = CustomerFactory(customer_name="Acme")
+    day = datetime.date(2024, 3, 1)
+    for name, at, discounts in (("T1", datetime.time(9, 30), (5.5, None)), ("T2", datetime.time(14, 0), (12.25,)),
+                                ("T3", None, (None,))):
+        order = SalesOrder.objects.create(name=name, customer=customer, transaction_date=day, delivery_time=at)
+        for idx, discount in enumerate(discounts, start=1):
+            SalesOrderItem.objects.create(name=f"{name}-{idx}", parent=order, idx=idx, item_code="A",
+                                          discount_percentage=discount)
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ([["delivery_time", "=", "09:30"]], ["T1"]),
+    ([["delivery_time", "!=", "09:30:00"]], ["T2", "T3"]),
+    ([["delivery_time", ">", "10:00"]], ["T2"]),
+    ([["delivery_time", "<=", "14:00:00"]], ["T1", "T2"]),
+    ([["delivery_time", "between", ["09:00", "10:00"]]], ["T1"]),
+    ([["delivery_time", "in", ["09:30", "14:00"]]], ["T1", "T2"]),
+    ([["delivery_time", "not in", ["09:30"]]], ["T2", "T3"]),
+    ([["delivery_time", "is", "set"]], ["T1", "T2"]),
+    ([["delivery_time", "is", "not set"]], ["T3"]),
+])
+def test_time_operators(admin_client, timed_orders, filters, expected):
+    assert names(admin_client, "Sales Order", filters) == expected
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ([["discount_percentage", "=", 5.5]], ["T1-1"]),
+    ([["discount_percentage", "!=", "5.5"]], ["T1-2", "T2-1", "T3-1"]),
+    ([["discount_percentage", ">", 6]], ["T2-1"]),
+    ([["discount_percentage", "<", "6"]], ["T1-1"]),
+    ([["discount_percentage", ">=", 5.5]], ["T1-1", "T2-1"]),
+    ([["discount_percentage", "between", [5, 13]]], ["T1-1", "T2-1"]),
+    ([["discount_percentage", "in", "5.5, 12.25"]], ["T1-1", "T2-1"]),
+    ([["discount_percentage", "not in", [12.25]]], ["T1-1", "T1-2", "T3-1"]),
+    ([["discount_percentage", "is", "not set"]], ["T1-2", "T3-1"]),
+])
+def test_float_operators(admin_client, timed_orders, filters, expected):
+    assert names(admin_client, "Sales Order Item", filters, parent="Sales Order") == expected
+
+
+def test_float_and_time_values_that_do_not_fit_are_417(admin_client, timed_orders):
+    for doctype, filters in (("Sales Order", '[["delivery_time", "=", "25:99"]]'),
+                             ("Sales Order Item", '[["discount_percentage", ">", "lots"]]')):
+        response = admin_client.get(f"/api/resource/{doctype}", {"filters": filters, "parent": "Sales Order"})
+        assert response.status_code == 417, doctype

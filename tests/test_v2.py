@@ -104,6 +104,7 @@ def test_meta_maps_django_fields_to_frappe_fieldtypes(admin_client, guest_client
     assert by_name["transaction_date"]["fieldtype"] == "Date"
     assert by_name["grand_total"]["fieldtype"] == "Currency" and by_name["grand_total"]["read_only"] == 1
     assert by_name["remarks"]["fieldtype"] == "Text"
+    assert by_name["delivery_time"]["fieldtype"] == "Time"
     assert (by_name["items"]["fieldtype"], by_name["items"]["options"]) == ("Table", "Sales Order Item")
     assert (meta["is_submittable"], meta["istable"], meta["autoname"]) == (1, 0, "SO-.#####")
     assert {"role": "Sales User", "permlevel": 0, "if_owner": 0, "select": 0, "read": 1, "write": 1,
@@ -117,7 +118,7 @@ def test_meta_maps_django_fields_to_frappe_fieldtypes(admin_client, guest_client
     assert note["public"]["fieldtype"] == "Check"
     items = {f["fieldname"]: f for f in admin_client.get("/api/v2/doctype/Sales Order Item/meta").json()[
         "data"]["fields"]}
-    assert items["qty"]["fieldtype"] == "Int"
+    assert items["qty"]["fieldtype"] == "Int" and items["discount_percentage"]["fieldtype"] == "Float"
     users = {f["fieldname"]: f for f in admin_client.get("/api/v2/doctype/User/meta").json()["data"]["fields"]}
     assert users["enabled"]["fieldtype"] == "Check" and users["last_login"]["fieldtype"] == "Datetime"
     assert guest_client.get("/api/v2/doctype/Note/meta").status_code == 403

@@ -75,6 +75,7 @@ class SalesOrder(Document):
     transaction_date = models.DateField()
     grand_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     remarks = models.TextField(blank=True, default="")
+    delivery_time = models.TimeField(null=True, blank=True)
     amended_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -97,6 +98,7 @@ class SalesOrderItem(Document):
     qty = models.IntegerField(default=1)
     rate = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    discount_percentage = models.FloatField(null=True, blank=True)
 
     class Meta:
         verbose_name = "Sales Order Item"
