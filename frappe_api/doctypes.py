@@ -5,8 +5,30 @@ from django.contrib.auth.models import Group
 from .models import ApiRequestLog, Comment, File
 from .registry import register
 
-register(Comment, doctype="Comment", title_field="content",
-         permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1}])
+def readable_comments(user):
+    """Comments on documents the user may read (one condition per DocType, sub-queries for if_owner)."""
+    from django.db.models import Q
+
+    from .permissions import permission_scope, permitted_queryset
+    from .registry import registry
+
+    condition = Q(pk__in=[])
+    for doctype in registry.doctypes():
+        meta = registry.get(doctype)
+        scope = permission_scope(meta, "read", user)
+        if meta.options.istable or scope == "none":
+            continue
+        if scope == "all":
+            condition |= Q(reference_doctype=doctype)
+        else:
+            names = permitted_queryset(meta, user).values(meta.name.lookup)
+            condition |= Q(reference_doctype=doctype, reference_name__in=names)
+    return condition
+
+
+register(Comment, doctype="Comment", title_field="content", permission_query=readable_comments,
+         permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},
+                      {"role": "All", "read": 1}])
 register(File, doctype="File", title_field="file_name", hidden_fields=["storage_path"],
          read_only_fields=["file_url", "file_size", "content_hash", "is_private"],
          permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},

@@ -127,6 +127,7 @@ class DocTypeOptions:
     permissions: tuple[Any, ...] = ()
     field_permlevels: Mapping[str, int] = field(default_factory=dict)
     virtual_tables: Mapping[str, VirtualTable] = field(default_factory=dict)
+    permission_query: Callable[[Any], Any] | None = None
     source: str = "code"
 
 

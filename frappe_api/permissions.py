@@ -161,6 +161,8 @@ def permitted_queryset(meta: DocTypeMeta, user: Any, ptype: str = "read") -> Any
     """The documents ``user`` may ``ptype`` (read also grants select): all, only their own, or none."""
     queryset = meta.queryset()
     scope = permission_scope(meta, ptype, user)
+    if meta.options.permission_query is not None and not is_superuser(user) and scope != "none":
+        queryset = queryset.filter(meta.options.permission_query(user))
     if scope == "all":
         return queryset
     owner = meta.fields.get("owner")

@@ -63,7 +63,8 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
     ``write_only_fields`` (API name -> ``setter(instance, value)``),
     ``permissions`` (default permission rows, e.g. ``[{"role": "Sales User",
     "read": 1, "write": 1, "create": 1}]``; the admin edits them afterwards),
-    ``field_permlevels`` (``{"salary": 1}``), ``virtual_tables`` (table fields
+    ``field_permlevels`` (``{"salary": 1}``), ``permission_query`` (``fn(user) -> Q``,
+    an extra row filter for non-superusers), ``virtual_tables`` (table fields
     not backed by a child model, e.g. ``{"roles": user_roles_table()}``),
     ``istable``, ``is_submittable``, ``allow_on_submit_fields`` (editable
     after submit), ``issingle`` (one record named after the DocType),

@@ -185,3 +185,20 @@ def test_v2_refusals_follow_permissions(user_client):
     assert user_client.get(f"{D}/Note").json()["data"] == []
     body = user_client.post_json(f"{D}/Note/bulk_delete", {"names": ["theirs"]}).json()["data"]
     assert body["failure_count"] == 1 and Note.objects.filter(name="theirs").exists()
+
+
+def test_comments_are_readable_by_those_who_may_read_the_document(admin_client):
+    from .conftest import APIClient
+    from .factories import UserFactory
+
+    alice, bob = APIClient(), APIClient()
+    alice.force_login(UserFactory(username="alice"))
+    bob.force_login(UserFactory(username="bob"))
+    mine = alice.post_json(f"{D}/Note", {"title": "Alice's"}).json()["data"]["name"]
+    comment = alice.post_json(f"{D}/Note/{mine}/method/add_comment", {"text": "private thought"}).json()["data"]
+    assert alice.get(f"{D}/Comment/{comment['name']}").status_code == 200
+    assert [row["name"] for row in alice.get(f"{D}/Comment").json()["data"]] == [comment["name"]]
+    assert bob.get(f"{D}/Comment").json()["data"] == []
+    assert bob.get(f"{D}/Comment/{comment['name']}").status_code == 403
+    assert bob.get("/api/v2/doctype/Comment/count").json() == {"data": 0}
+    assert admin_client.get(f"{D}/Comment/{comment['name']}").json()["data"]["content"] == "private thought"

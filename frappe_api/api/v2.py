@@ -17,6 +17,7 @@ from ..conf import api_settings
 from ..doctype_meta import describe
 from ..document import listing
 from ..document.lifecycle import check_if_latest
+from ..document.serialize import not_found
 from ..exceptions import FrappeAPIException, PermissionError, ValidationError
 from ..permissions import user_name
 from ..query.params import parse_int, parse_json_param
@@ -227,17 +228,33 @@ def _bulk_limit(items: Any, key: str) -> list[Any]:
 def _bulk(items: list[Any], operation: Any, done_key: str) -> dict[str, Any]:
     """Run ``operation`` per item in its own savepoint; failures are reported, successes kept."""
     done, failed = [], []
-    with transaction.atomic():
-        for item in items:
-            try:
-                with transaction.atomic():
-                    done.append(operation(item))
-            except FrappeAPIException as exc:
-                failed.append({"index": len(done) + len(failed),
-                               "name": item.get("name") if isinstance(item, dict) else item,
-                               "error": exc.message, "exc_type": type(exc).__name__})
+    for index, item in enumerate(items):
+        try:
+            with transaction.atomic():
+                done.append(operation(item))
+        except FrappeAPIException as exc:
+            failed.append({"index": index, "name": item.get("name") if isinstance(item, dict) else item,
+                           "error": exc.message, "exc_type": type(exc).__name__})
     return {done_key: done, "failed": failed, "total": len(items), "success_count": len(done),
             "failure_count": len(failed)}
+
+
+def _preloaded(items: list[Any], meta_of: Any) -> dict[tuple[str, str], Any]:
+    """Every named document of the batch, loaded and row-locked in one query per DocType."""
+    by_doctype: dict[str, tuple[Any, list[Any]]] = {}
+    for item in items:
+        try:
+            meta = meta_of(item)
+        except FrappeAPIException:
+            continue
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, (str, int)):
+            by_doctype.setdefault(meta.doctype, (meta, []))[1].append(name)
+    loaded = {}
+    for doctype, (meta, names) in by_doctype.items():
+        for name, instance in document.load_many_for_update(meta, names).items():
+            loaded[(doctype, name)] = instance
+    return loaded
 
 
 class BulkView(V2View):
@@ -250,29 +267,39 @@ class BulkView(V2View):
         args = self.form_dict(request)
         user = request.user
 
-        def meta_of(item: dict[str, Any]) -> Any:
-            return self.get_meta(doctype or item.get("doctype"))
+        def meta_of(item: Any) -> Any:
+            return self.get_meta(doctype or (item.get("doctype") if isinstance(item, dict) else None))
 
-        if self.action == "delete":
-            key = "names" if doctype else "docs"
-            items = _bulk_limit(args.get(key), key)
+        key = "names" if doctype and self.action == "delete" else "docs"
+        items = _bulk_limit(args.get(key), key)
+        with transaction.atomic():
+            loaded = _preloaded(items, meta_of) if self.action != "insert" else {}
+
+            def stored(meta: Any, name: Any) -> Any:
+                instance = loaded.get((meta.doctype, str(name)))
+                if instance is None:
+                    raise not_found(meta, name)
+                return instance
 
             def delete(item: Any) -> Any:
+                meta = meta_of(item)
                 name = item.get("name") if isinstance(item, dict) else item
-                document.delete_doc(meta_of(item if isinstance(item, dict) else {}), name, user)
+                document.delete_doc(meta, name, user, instance=stored(meta, name))
                 return name
-            return Response({"data": _bulk(items, delete, "deleted")})
-        items = _bulk_limit(args.get("docs"), "docs")
-        if self.action == "update":
+
             def update(item: Any) -> Any:
                 item = dict(item) if isinstance(item, dict) else {}
                 meta = meta_of(item)
                 item.pop("doctype", None)
-                return document.update_doc(meta, item.get("name"), item, user)
-            return Response({"data": _bulk(items, update, "updated")})
+                return document.update_doc(meta, item.get("name"), item, user,
+                                           instance=stored(meta, item.get("name")))
 
-        def insert(item: Any) -> Any:
-            item = dict(item) if isinstance(item, dict) else {}
-            item.pop("doctype", None)
-            return document.insert_doc(meta_of({}), item, user, honour_client_name=isinstance(item.get("name"), str))
-        return Response({"data": _bulk(items, insert, "inserted")})
+            def insert(item: Any) -> Any:
+                item = dict(item) if isinstance(item, dict) else {}
+                item.pop("doctype", None)
+                return document.insert_doc(meta_of({}), item, user,
+                                           honour_client_name=isinstance(item.get("name"), str))
+
+            operation, done_key = {"delete": (delete, "deleted"), "update": (update, "updated"),
+                                   "insert": (insert, "inserted")}[self.action]
+            return Response({"data": _bulk(items, operation, done_key)})

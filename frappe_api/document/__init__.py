@@ -10,8 +10,17 @@ controller hooks, and answers Frappe's errors for whatever goes wrong.
 from typing import Any
 
 from ..meta import DocTypeMeta
-from ..permissions import check_permission
-from .lifecycle import cancel_doc, delete_doc, insert_doc, load_for_update, submit_doc, update_doc
+from ..exceptions import PermissionError
+from ..permissions import check_permission, permitted_queryset
+from .lifecycle import (
+    cancel_doc,
+    delete_doc,
+    insert_doc,
+    load_for_update,
+    load_many_for_update,
+    submit_doc,
+    update_doc,
+)
 from .methods import run_doc_method
 from .rename import rename_doc
 from .serialize import expand_links, read_values, serialize_rows
@@ -23,10 +32,14 @@ def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = Fa
     check_permission(meta, "read", user)
     document = read_values(meta, name, include_nulls=include_nulls)
     check_permission(meta, "read", user, name=name, owner=document.get("owner"))
+    if meta.options.permission_query is not None and not permitted_queryset(meta, user).filter(
+            **{meta.name.lookup: document["name"]}).exists():
+        message = f"You need the 'read' permission on <strong>{meta.doctype}</strong> {name} to perform this action."
+        raise PermissionError(message, error_message=message)
     if expand:
         expand_links(meta, document, user)
     return document
 
 
-__all__ = ["cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update", "read_values", "rename_doc",
-           "run_doc_method", "serialize_rows", "submit_doc", "update_doc"]
+__all__ = ["cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update", "load_many_for_update",
+           "read_values", "rename_doc", "run_doc_method", "serialize_rows", "submit_doc", "update_doc"]

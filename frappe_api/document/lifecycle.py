@@ -57,6 +57,18 @@ def run_hooks(instance: models.Model, names: tuple[str, ...]) -> None:
                 raise ValidationError("; ".join(exc.messages)) from None
 
 
+def load_many_for_update(meta: DocTypeMeta, names: list[Any]) -> dict[Any, models.Model]:
+    """Several stored instances in one query, row-locked until the transaction ends, by their name."""
+    values_ = []
+    for name in names:
+        try:
+            values_.append(name_value(meta, name))
+        except Exception:  # noqa: BLE001 - a name that cannot exist is simply not found
+            continue
+    rows = meta.model._default_manager.select_for_update().filter(**{f"{meta.name.attname}__in": values_})
+    return {str(getattr(row, meta.name.attname)): row for row in rows}
+
+
 def load_for_update(meta: DocTypeMeta, name: Any) -> models.Model:
     """The stored model instance, row-locked until the transaction ends; 404 when missing."""
     if meta.options.issingle:
@@ -208,7 +220,8 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     return getattr(instance, meta.name.attname)
 
 
-def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any) -> Any:
+def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any, *,
+               instance: models.Model | None = None) -> Any:
     """Apply a partial update, and the docstatus transition it asks for, and answer the name.
 
     Needs ``write`` (``submit`` to submit or update after submit, ``cancel``
@@ -216,7 +229,7 @@ def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any)
     """
     check_permission(meta, "write", user)
     with transaction.atomic():
-        instance = load_for_update(meta, name)
+        instance = instance if instance is not None else load_for_update(meta, name)
         check_permission(meta, "write", user, name=name, owner=owner_of(meta, instance))
         check_if_latest(meta, instance, data.get("modified"))
         current = docstatus_of(meta, instance)
@@ -267,11 +280,11 @@ def cancel_doc(meta: DocTypeMeta, name: Any, user: Any) -> Any:
     return update_doc(meta, name, {"docstatus": CANCELLED}, user)
 
 
-def delete_doc(meta: DocTypeMeta, name: Any, user: Any) -> None:
+def delete_doc(meta: DocTypeMeta, name: Any, user: Any, *, instance: models.Model | None = None) -> None:
     """Delete one document and its child rows. Needs ``delete``; submitted or still-linked ones are refused."""
     check_permission(meta, "delete", user)
     with transaction.atomic():
-        instance = load_for_update(meta, name)
+        instance = instance if instance is not None else load_for_update(meta, name)
         check_permission(meta, "delete", user, name=name, owner=owner_of(meta, instance))
         if docstatus_of(meta, instance) == SUBMITTED:
             raise ValidationError(
