@@ -17,7 +17,7 @@ from frappe_api.auth import keys
 from frappe_api.models import ApiKey
 
 from .conftest import APIClient, server_messages
-from .factories import NoteFactory, UserFactory
+from .factories import ToDoFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 WHO = "/api/method/frappe.auth.get_logged_user"
@@ -78,7 +78,7 @@ def test_disabled_users_keys_stop_working(key_pair):
 
 def test_token_requests_need_no_csrf_token(key_pair):
     response = Client(enforce_csrf_checks=True).post(
-        "/api/resource/Note", {"title": "x"}, HTTP_AUTHORIZATION=f"token {key_pair[0]}:{key_pair[1]}",
+        "/api/resource/ToDo", {"description": "x"}, HTTP_AUTHORIZATION=f"token {key_pair[0]}:{key_pair[1]}",
         HTTP_ORIGIN="https://evil.example", HTTP_SEC_FETCH_SITE="cross-site")
     assert response.status_code == 200
 
@@ -125,7 +125,7 @@ def test_bearer_tokens_from_django_oauth_toolkit():
     AccessToken.objects.create(user=user, application=app, token="old-token", scope="all",
                                expires=timezone.now() - datetime.timedelta(hours=1))
     assert Client().get(WHO, HTTP_AUTHORIZATION=f"Bearer {valid.token}").json() == {"message": "oauth-user"}
-    filtered = Client().get("/api/resource/Note", {"filters": '[["title","like","%a%"]]'},
+    filtered = Client().get("/api/resource/ToDo", {"filters": '[["description","like","%a%"]]'},
                             HTTP_AUTHORIZATION="Bearer valid-token")
     assert filtered.status_code == 200
     assert Client().get(WHO, HTTP_AUTHORIZATION="Bearer old-token").status_code == 401
@@ -212,11 +212,11 @@ def test_legacy_cmd_dispatch_at_the_site_root(jane):
     client = Client()
     login = client.post("/", {"cmd": "login", "usr": "jane", "pwd": "secret"})
     assert login.json()["message"] == "Logged In"
-    NoteFactory(name="n1", owner="jane", title="Mine")
-    value = client.get("/", {"cmd": "frappe.client.get_value", "doctype": "Note", "fieldname": "title",
-                             "filters": "n1"})
-    assert value.json() == {"message": {"title": "Mine"}}
-    deleted = client.post("/", {"cmd": "frappe.client.delete", "doctype": "Note", "name": "n1"})
+    ToDoFactory(name="t1", owner="jane", description="Mine")
+    value = client.get("/", {"cmd": "frappe.client.get_value", "doctype": "ToDo", "fieldname": "description",
+                             "filters": "t1"})
+    assert value.json() == {"message": {"description": "Mine"}}
+    deleted = client.post("/", {"cmd": "frappe.client.delete", "doctype": "ToDo", "name": "t1"})
     assert deleted.json() == {}
     assert client.get("/", {"cmd": "logout"}).json() == {}
     assert client.get(WHO).status_code == 403
@@ -246,7 +246,7 @@ def browser(jane):
 ])
 @override_settings(CSRF_TRUSTED_ORIGINS=["http://example.com"])
 def test_csrf_policy_for_cookie_sessions(browser, headers, status):
-    response = browser.post("/api/resource/Note", {"title": "x"}, **headers)
+    response = browser.post("/api/resource/ToDo", {"description": "x"}, **headers)
     assert response.status_code == status
     if status == 400:
         assert response.json()["exc_type"] == "CSRFTokenError"
@@ -259,10 +259,10 @@ def test_a_valid_frappe_csrf_token_always_passes(browser):
 
     browser.get("/admin/login/")  # Django sets the csrftoken cookie
     token = browser.cookies["csrftoken"].value
-    ok = browser.post("/api/resource/Note", {"title": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
+    ok = browser.post("/api/resource/ToDo", {"description": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
                       HTTP_X_FRAPPE_CSRF_TOKEN=token)
     assert ok.status_code == 200
-    bad = browser.post("/api/resource/Note", {"title": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
+    bad = browser.post("/api/resource/ToDo", {"description": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
                        HTTP_X_FRAPPE_CSRF_TOKEN="x" * 32)
     assert bad.status_code == 400
     request = RequestFactory().get("/")

@@ -66,8 +66,8 @@ def test_upload_attached_to_a_field_sets_it(admin_client):
 
 def test_private_files_are_served_to_owner_and_readers_only(admin_client):
     owner = plain_user("owner")
-    note = owner.post_json("/api/resource/Note", {"title": "mine"}).json()["data"]["name"]
-    data = upload(owner, is_private="1", doctype="Note", docname=note).json()["message"]
+    todo = owner.post_json("/api/resource/ToDo", {"description": "mine"}).json()["data"]["name"]
+    data = upload(owner, is_private="1", doctype="ToDo", docname=todo).json()["message"]
     assert data["file_url"].startswith("/private/files/") and data["is_private"] == 1
     assert owner.get(data["file_url"]).status_code == 200
     assert admin_client.get(data["file_url"]).status_code == 200

@@ -170,9 +170,14 @@ def test_permission_rows_add_one_query_not_one_per_row(django_assert_num_queries
         assert len(alice.get("/api/resource/ToDo").json()["data"]) == 15
 
 
-def test_note_rows_of_others_stay_invisible_to_plain_users(user_client):
-    NoteFactory(name="someone-elses", owner="someone")
-    assert user_client.get("/api/resource/Note").json() == {"data": []}
+def test_plain_users_get_403_on_note_and_only_their_own_todos(user_client):
+    NoteFactory(name="someone-elses-note", owner="someone")
+    ToDoFactory(name="someone-elses-todo", owner="someone")
+    listing = user_client.get("/api/resource/Note")
+    assert listing.status_code == 403 and listing.json()["_error_message"] == "No permission for Note"
+    assert user_client.post_json("/api/resource/Note", {"title": "x"}).status_code == 403
+    assert user_client.get("/api/resource/Note/missing").status_code == 403
+    assert user_client.get("/api/resource/ToDo").json() == {"data": []}
     assert Note.objects.count() == 1
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from example_project.demo.models import Note, SalesOrder
+from example_project.demo.models import Note, SalesOrder, ToDo
 from frappe_api.models import Comment
 
 from . import rpc_methods  # noqa: F401 - registers the test methods
@@ -180,11 +180,12 @@ def test_cross_doctype_bulk_operations(admin_client):
 
 
 def test_v2_refusals_follow_permissions(user_client):
-    NoteFactory(name="theirs", owner="someone")
-    assert user_client.get(f"{D}/Note/theirs").status_code == 403
-    assert user_client.get(f"{D}/Note").json()["data"] == []
-    body = user_client.post_json(f"{D}/Note/bulk_delete", {"names": ["theirs"]}).json()["data"]
-    assert body["failure_count"] == 1 and Note.objects.filter(name="theirs").exists()
+    ToDoFactory(name="theirs", owner="someone")
+    assert user_client.get(f"{D}/ToDo/theirs").status_code == 403
+    assert user_client.get(f"{D}/ToDo").json()["data"] == []
+    body = user_client.post_json(f"{D}/ToDo/bulk_delete", {"names": ["theirs"]}).json()["data"]
+    assert body["failure_count"] == 1 and ToDo.objects.filter(name="theirs").exists()
+    assert user_client.get(f"{D}/Note").status_code == 403
 
 
 def test_comments_are_readable_by_those_who_may_read_the_document(admin_client):
@@ -194,8 +195,8 @@ def test_comments_are_readable_by_those_who_may_read_the_document(admin_client):
     alice, bob = APIClient(), APIClient()
     alice.force_login(UserFactory(username="alice"))
     bob.force_login(UserFactory(username="bob"))
-    mine = alice.post_json(f"{D}/Note", {"title": "Alice's"}).json()["data"]["name"]
-    comment = alice.post_json(f"{D}/Note/{mine}/method/add_comment", {"text": "private thought"}).json()["data"]
+    mine = alice.post_json(f"{D}/ToDo", {"description": "Alice's"}).json()["data"]["name"]
+    comment = alice.post_json(f"{D}/ToDo/{mine}/method/add_comment", {"text": "private thought"}).json()["data"]
     assert alice.get(f"{D}/Comment/{comment['name']}").status_code == 200
     assert [row["name"] for row in alice.get(f"{D}/Comment").json()["data"]] == [comment["name"]]
     assert bob.get(f"{D}/Comment").json()["data"] == []

@@ -22,8 +22,7 @@ def set_new_password(user: User, value: str) -> None:
 
 frappe_api.register(ToDo, doctype="ToDo", title_field="description", allow_rename=True,
                     permissions=[MANAGER, {"role": "All", "if_owner": 1, **FULL}])
-frappe_api.register(Note, doctype="Note", title_field="title",
-                    permissions=[MANAGER, {"role": "All", "if_owner": 1, **FULL}])
+frappe_api.register(Note, doctype="Note", title_field="title", permissions=[MANAGER])
 frappe_api.register(Territory, doctype="Territory", naming_rule="field:territory_name",
                     tree_parent_field="parent_territory", title_field="territory_name",
                     permissions=[MANAGER, {"role": "Sales User", "read": 1}])
