@@ -34,6 +34,16 @@ def _fresh_registry():
 
 
 @pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test (rate-limit and lockout counters live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def administrator(db):
     return AdministratorFactory()
 

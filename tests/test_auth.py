@@ -8,7 +8,6 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -19,15 +18,10 @@ from frappe_api.models import ApiKey
 from .conftest import APIClient, server_messages
 from .factories import ToDoFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 WHO = "/api/method/frappe.auth.get_logged_user"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,19 +1,13 @@
 """@rate_limit on whitelisted methods: the limit, its window, keys and verbs; shared through the cache."""
 
 import pytest
-from django.core.cache import cache
 
 from . import rpc_methods  # noqa: F401 - registers the test methods
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 M = "/api/method/tests.rpc_methods"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_third_call_inside_the_window_is_429(guest_client):
