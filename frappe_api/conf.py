@@ -27,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
         "frappe_api.auth.token.RejectUnusedAuthorization",
     ],
     # Throttle classes (dotted paths) applied to every frappe_api view.
-    "THROTTLE_CLASSES": [],
+    "THROTTLE_CLASSES": ["frappe_api.throttling.RequestBudgetThrottle"],
     # --- Lists -------------------------------------------------------------
     # Rows a list answers when the client names no page length (Frappe: 20).
     "DEFAULT_PAGE_LENGTH": 20,
@@ -68,6 +68,8 @@ DEFAULTS: dict[str, Any] = {
     # Hosts a `file_url` may point at (the server never fetches them); same-site paths always pass.
     "ALLOWED_FILE_URL_HOSTS": [],
     # --- Operations --------------------------------------------------------
+    # A global budget per user (per IP for Guest): {"limit": 1000, "window": 3600}; None: no budget.
+    "REQUEST_BUDGET": None,
     # Write an "API Request Log" row for every /api/ call (needs RequestLogMiddleware).
     "LOG_API_REQUESTS": False,
     # --- Errors ------------------------------------------------------------

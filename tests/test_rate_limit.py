@@ -71,3 +71,48 @@ def test_limits_are_shared_between_processes_through_redis(guest_client, setting
     assert output.stdout.strip() == "2"
     assert guest_client.get(f"{M}.limited").status_code == 429
     caches["default"].clear()
+
+
+BUDGET = {"REQUEST_BUDGET": {"limit": 3, "window": 60}}
+
+
+def test_global_budget_headers_and_429_with_retry_after(admin_client, settings):
+    settings.FRAPPE_API = BUDGET
+    first = admin_client.get("/api/method/ping")
+    assert (first["X-RateLimit-Limit"], first["X-RateLimit-Remaining"]) == ("3", "2")
+    assert int(first["X-RateLimit-Reset"]) > 0
+    admin_client.get("/api/resource/ToDo")
+    assert admin_client.get("/api/method/ping")["X-RateLimit-Remaining"] == "0"
+    refused = admin_client.get("/api/resource/ToDo")
+    assert refused.status_code == 429
+    assert refused.json()["exc_type"] == "TooManyRequestsError"
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused["X-RateLimit-Remaining"] == "0"
+
+
+def test_budget_is_per_user_and_per_ip_for_guests(admin_client, guest_client, settings):
+    settings.FRAPPE_API = BUDGET
+    for _ in range(3):
+        admin_client.get("/api/method/ping")
+    assert admin_client.get("/api/method/ping").status_code == 429
+    assert guest_client.get("/api/method/ping").status_code == 200
+    for _ in range(2):
+        guest_client.get("/api/method/ping")
+    assert guest_client.get("/api/method/ping").status_code == 429
+    assert guest_client.get("/api/method/ping", REMOTE_ADDR="10.2.3.4").status_code == 200
+
+
+def test_budget_window_passes(guest_client, settings, monkeypatch):
+    import frappe_api.throttling as throttling
+
+    settings.FRAPPE_API = BUDGET
+    for _ in range(3):
+        guest_client.get("/api/method/ping")
+    assert guest_client.get("/api/method/ping").status_code == 429
+    later = throttling.time.time() + 61
+    monkeypatch.setattr(throttling.time, "time", lambda: later)
+    assert guest_client.get("/api/method/ping").status_code == 200
+
+
+def test_no_budget_no_headers(admin_client):
+    assert "X-RateLimit-Limit" not in admin_client.get("/api/method/ping")

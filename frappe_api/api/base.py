@@ -56,8 +56,13 @@ class FrappeAPIView(APIView):
         registry.refresh_if_stale()
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        """Frappe's ``session_expired: 1`` (and cleared cookies) when a dead session was sent."""
+        """Frappe's ``session_expired: 1`` (and cleared cookies) when a dead session was sent, and the request
+        budget's ``X-RateLimit-*`` headers."""
         response = super().finalize_response(request, response, *args, **kwargs)
+        budget = getattr(request._request, "frappe_budget", None)
+        if budget is not None:
+            response["X-RateLimit-Limit"], response["X-RateLimit-Remaining"], response["X-RateLimit-Reset"] = (
+                str(value) for value in budget)
         if getattr(request._request, "frappe_session_expired", False) and isinstance(response, Response) \
                 and isinstance(response.data, dict):
             from .method import clear_login_cookies
