@@ -20,11 +20,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "oauth2_provider",
+    "corsheaders",
     "frappe_api",
     "example_project.demo",
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -42,6 +44,14 @@ ROOT_URLCONF = "example_project.urls"
 SESSION_COOKIE_NAME = "sid"
 SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKIES", "0") == "1"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Front ends served elsewhere (Frappe's allow_cors): exact origins, with credentials, for the API only.
+CORS_ALLOWED_ORIGINS = [o for o in os.environ.get("FRAPPE_CORS_ORIGINS", "").split(",") if o]
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/(api|files|private/files)/.*$"
+CORS_ALLOW_HEADERS = ("accept", "authorization", "content-type", "x-csrftoken", "x-frappe-csrf-token",
+                      "x-requested-with")
+CORS_PREFLIGHT_MAX_AGE = 86400
 APPEND_SLASH = False
 
 TEMPLATES = [
