@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run test test-postgres test-mariadb test-all migrate seed clean
+.PHONY: venv run test test-postgres test-mariadb test-all migrate seed serve-prod clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,21 @@ test-mariadb: venv
 	DATABASE_URL=$${MARIADB_URL:-mysql://root@127.0.0.1:3306/frappe_api} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-all: test test-postgres test-mariadb
+
+# The production shape, locally: gunicorn workers, DEBUG off, PostgreSQL, Redis for cache and sessions.
+PROD_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-serve-prod-local-secret-change-me} \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/frappe_api_prod} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} DATABASE_CONN_MAX_AGE=600
+WORKERS ?= 4
+
+serve-prod: venv
+	$(BIN)/pip install --quiet -e ".[prod]"
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'frappe_api_prod'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE frappe_api_prod"
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PROD_ENV) $(BIN)/python manage.py seed_demo
+	$(PROD_ENV) $(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -83,8 +83,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
+    # Shared by every worker and machine: registry versions, rate limits, lockouts, sessions.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = []
 
@@ -96,6 +98,14 @@ USE_TZ = True
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+if not DEBUG:
+    try:  # WhiteNoise serves the admin's static files when DEBUG is off (make serve-prod)
+        import whitenoise  # noqa: F401
+
+        MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                          "whitenoise.middleware.WhiteNoiseMiddleware")
+    except ImportError:
+        pass
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FRAPPE_API = {}
