@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
-from .models import ApiRequestLog, DocPerm, DocType
+from .models import ApiRequestLog, ApiSettings, DocPerm, DocType
 
 CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
               "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable", "field_permlevels")
@@ -81,3 +81,22 @@ def generate_api_keys(modeladmin: admin.ModelAdmin, request: HttpRequest, querys
 _user_admin = admin.site._registry.get(get_user_model())
 if _user_admin is not None:
     _user_admin.actions = [*(_user_admin.actions or []), generate_api_keys]
+
+
+@admin.register(ApiSettings)
+class ApiSettingsAdmin(admin.ModelAdmin):
+    """The one settings row (empty fields: the FRAPPE_API Django setting applies)."""
+
+    fieldsets = (
+        ("Sessions and login", {"fields": ("session_expiry", "allow_consecutive_login_attempts",
+                                           "allow_login_after_fail")}),
+        ("API", {"fields": ("time_zone", "max_page_length", "allow_error_traceback",
+                            "allow_guests_to_upload_files")}),
+        ("Operations", {"fields": ("log_api_requests", "request_budget_limit", "request_budget_window")}),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not ApiSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

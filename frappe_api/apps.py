@@ -14,7 +14,8 @@ class FrappeApiConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the system checks
-        from .models import DocPerm, DocType
+        from . import runtime
+        from .models import ApiSettings, DocPerm, DocType
         from .query import lookups  # noqa: F401 - registers the frappe_like lookup
         from .registry import registry, sync_code_registrations
 
@@ -31,4 +32,6 @@ class FrappeApiConfig(AppConfig):
         post_delete.connect(invalidate, sender=DocType, dispatch_uid="frappe_api_doctype_deleted")
         post_save.connect(invalidate, sender=DocPerm, dispatch_uid="frappe_api_docperm_saved")
         post_delete.connect(invalidate, sender=DocPerm, dispatch_uid="frappe_api_docperm_deleted")
+        post_save.connect(runtime.invalidate, sender=ApiSettings, dispatch_uid="frappe_api_settings_saved")
+        post_delete.connect(runtime.invalidate, sender=ApiSettings, dispatch_uid="frappe_api_settings_deleted")
         post_migrate.connect(sync_code_registrations, sender=self, dispatch_uid="frappe_api_sync_code")

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from .models import ApiRequestLog, Comment, File
+from .models import ApiRequestLog, ApiSettings, Comment, File
 from .registry import register
 
 def readable_comments(user):
@@ -39,3 +39,5 @@ register(ApiRequestLog, doctype="API Request Log", sort_field="creation", read_o
 register(Group, doctype="Role", name_field="name", naming_rule="field:name",
          permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},
                       {"role": "All", "read": 1}])
+register(ApiSettings, doctype="System Settings", issingle=True,
+         permissions=[{"role": "System Manager", "read": 1, "write": 1}, {"role": "All", "read": 1}])

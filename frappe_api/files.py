@@ -20,6 +20,7 @@ from django.db import transaction
 
 from . import document
 from .conf import api_settings
+from .runtime import setting
 from .document import listing
 from .exceptions import PermissionError, RequestEntityTooLarge, ValidationError
 from .models import File
@@ -61,7 +62,7 @@ def save_upload(*, user: Any, upload: Any = None, file_url: str | None = None, f
                 is_private: bool = False, folder: str = "Home", doctype: str | None = None,
                 docname: str | None = None, fieldname: str | None = None) -> File:
     """Store one upload (or record a ``file_url``), attach it, and answer the ``File`` row."""
-    if not getattr(user, "is_authenticated", False) and not api_settings.ALLOW_GUEST_UPLOADS:
+    if not getattr(user, "is_authenticated", False) and not setting("ALLOW_GUEST_UPLOADS"):
         raise PermissionError("Guests are not allowed to upload files")
     target_meta = None
     if doctype and docname:

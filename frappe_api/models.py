@@ -201,3 +201,36 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.api_key} ({self.user})"
+
+
+def site_time_zone() -> str:
+    """Django's ``TIME_ZONE``: the default of ``System Settings.time_zone``."""
+    return settings.TIME_ZONE
+
+
+class ApiSettings(models.Model):
+    """Settings an operator changes without a deploy; also the Single DocType ``System Settings``.
+
+    Field names are Frappe's where Frappe has them. An empty field means the
+    ``FRAPPE_API`` Django setting applies.
+    """
+
+    time_zone = models.CharField(max_length=64, blank=True, default=site_time_zone,
+                                 help_text="Time zone for dates in the API; empty: Django's TIME_ZONE.")
+    session_expiry = models.CharField(max_length=10, blank=True, default="",
+                                      help_text='Idle session lifetime as "hours:minutes", e.g. "170:00".')
+    allow_consecutive_login_attempts = models.PositiveIntegerField(null=True, blank=True)
+    allow_login_after_fail = models.PositiveIntegerField("Lockout seconds", null=True, blank=True)
+    allow_error_traceback = models.BooleanField(null=True, blank=True)
+    log_api_requests = models.BooleanField(null=True, blank=True)
+    allow_guests_to_upload_files = models.BooleanField(null=True, blank=True)
+    max_page_length = models.PositiveIntegerField(null=True, blank=True)
+    request_budget_limit = models.PositiveIntegerField(null=True, blank=True)
+    request_budget_window = models.PositiveIntegerField("Request budget window (seconds)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API Settings"
+        verbose_name_plural = "API Settings"
+
+    def __str__(self) -> str:
+        return "API Settings"

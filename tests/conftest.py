@@ -28,9 +28,13 @@ def _fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def _fresh_registry():
     """Rows a test created are rolled back; make sure no process snapshot outlives them."""
+    from frappe_api import runtime
+
     registry.invalidate()
+    runtime.invalidate()
     yield
     registry.invalidate()
+    runtime.invalidate()
 
 
 @pytest.fixture
@@ -75,3 +79,17 @@ def guest_client(db):
 def server_messages(body):
     """Decode Frappe's doubly JSON-encoded ``_server_messages``."""
     return [json.loads(item) for item in json.loads(body["_server_messages"])]
+
+
+def finish(response):
+    """Close a response as a server does after sending it (running its close hooks), keeping the test's
+    database connection open as Django's test client does."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    return response

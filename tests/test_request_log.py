@@ -9,22 +9,14 @@ from django.utils import timezone
 
 from frappe_api.models import ApiRequestLog
 
+from .conftest import finish
 from .factories import NoteFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def get(client, path, **extra):
-    from django.core.signals import request_finished
-    from django.db import close_old_connections
-
-    response = client.get(path, **extra)
-    request_finished.disconnect(close_old_connections)  # as Django's test client does, keep the test's connection
-    try:
-        response.close()  # the row is written once the response is done, as a server does after sending it
-    finally:
-        request_finished.connect(close_old_connections)
-    return response
+    return finish(client.get(path, **extra))
 
 
 def test_no_rows_unless_enabled(admin_client):

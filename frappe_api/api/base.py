@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .. import runtime
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, ValidationError
 from ..meta import DocTypeMeta
@@ -52,6 +54,9 @@ class FrappeAPIView(APIView):
         return exception_handler
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        zone = runtime.time_zone()
+        if zone:
+            timezone.activate(zone)
         super().initial(request, *args, **kwargs)
         registry.refresh_if_stale()
 

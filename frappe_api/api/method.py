@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from ..auth.login import authenticate_login
 from ..conf import api_settings
+from ..runtime import session_expiry_seconds
 from .base import FrappeAPIView
 
 FRONT_END_COOKIES = ("full_name", "user_id", "system_user", "user_image")
@@ -41,6 +42,9 @@ class LoginView(FrappeAPIView):
         args = self.form_dict(request)
         user = authenticate_login(request._request, args.get("usr"), args.get("pwd"))
         login(request._request, user)
+        expiry = session_expiry_seconds()
+        if expiry:
+            request._request.session.set_expiry(expiry)
         name = full_name(user)
         response = Response({"message": "Logged In", "home_page": api_settings.HOME_PAGE, "full_name": name})
         secure = request.is_secure()

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.cache import caches
 
 from ..conf import api_settings
+from ..runtime import setting
 from ..exceptions import AuthenticationError, TooManyRequestsError
 from ..ratelimit import client_ip
 
@@ -28,7 +29,7 @@ def _keys(username: str, request: Any) -> list[str]:
 
 def check_lockout(username: str, request: Any) -> None:
     """429 while the user or the IP is locked, even with the right password."""
-    if not api_settings.LOGIN_ATTEMPTS:
+    if not setting("LOGIN_ATTEMPTS"):
         return
     cache = caches[api_settings.CACHE_ALIAS]
     now = time.time()
@@ -41,10 +42,10 @@ def check_lockout(username: str, request: Any) -> None:
 
 def record_failure(username: str, request: Any) -> None:
     """Count a failed login; at the limit, lock for ``LOGIN_LOCKOUT_SECONDS``."""
-    if not api_settings.LOGIN_ATTEMPTS:
+    if not setting("LOGIN_ATTEMPTS"):
         return
     cache = caches[api_settings.CACHE_ALIAS]
-    window = api_settings.LOGIN_LOCKOUT_SECONDS
+    window = setting("LOGIN_LOCKOUT_SECONDS")
     for key in _keys(username, request):
         cache.add(key, 0, timeout=window)
         try:
@@ -52,7 +53,7 @@ def record_failure(username: str, request: Any) -> None:
         except ValueError:
             cache.add(key, 1, timeout=window)
             count = 1
-        if count >= api_settings.LOGIN_ATTEMPTS:
+        if count >= setting("LOGIN_ATTEMPTS"):
             cache.set(f"{key}:until", time.time() + window, timeout=window)
 
 

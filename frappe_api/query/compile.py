@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Avg, Count, F, Max, Min, QuerySet, Sum, Value
 
 from ..conf import api_settings
+from ..runtime import setting
 from ..exceptions import DataError, PermissionError, ValidationError
 from ..meta import APIField, DocTypeMeta
 from ..permissions import has_permission
@@ -186,7 +187,7 @@ def _ordering(terms: list[tuple[Any, str]]) -> list[Any]:
 
 def page_bounds(query: ListQuery) -> tuple[int, int]:
     """(start, stop) of the page; a page length of 0 means every row, up to ``MAX_PAGE_LENGTH``."""
-    cap = api_settings.MAX_PAGE_LENGTH
+    cap = setting("MAX_PAGE_LENGTH")
     length = query.limit_page_length or cap
     return query.limit_start, query.limit_start + min(length, cap)
 

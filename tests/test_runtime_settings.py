@@ -1,0 +1,78 @@
+"""Runtime settings: the API Settings row (System Settings) overrides FRAPPE_API at the next request."""
+
+import datetime
+
+import pytest
+from django.core.cache import caches
+from django.test import Client, override_settings
+
+from frappe_api import runtime
+from frappe_api.models import ApiRequestLog, ApiSettings
+
+from .conftest import finish
+from .factories import ToDoFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+URL = "/api/resource/System Settings/System Settings"
+
+
+def test_system_settings_is_a_single_with_frappe_field_names(admin_client, user_client):
+    data = admin_client.get(URL).json()["data"]
+    assert data["name"] == "System Settings" and data["time_zone"] == "UTC"
+    assert user_client.get("/api/method/frappe.client.get_single_value",
+                           {"doctype": "System Settings", "field": "time_zone"}).json() == {"message": "UTC"}
+    assert user_client.put_json(URL, {"log_api_requests": 1}).status_code == 403
+
+
+def test_lockout_follows_the_admins_values_at_the_next_request(admin_client):
+    UserFactory(username="jane")
+    assert admin_client.put_json(URL, {"allow_consecutive_login_attempts": 2}).status_code == 200
+    client = Client()
+    for _ in range(2):
+        client.post("/api/method/login", {"usr": "jane", "pwd": "bad"})
+    assert client.post("/api/method/login", {"usr": "jane", "pwd": "secret"}).status_code == 429
+
+
+def test_request_logging_page_length_and_budget_switch_at_runtime(admin_client):
+    for index in range(3):
+        ToDoFactory(name=f"t{index}")
+    admin_client.put_json(URL, {"max_page_length": 2, "request_budget_limit": 100, "request_budget_window": 60})
+    response = admin_client.get("/api/resource/ToDo", {"limit_page_length": 0})
+    assert len(response.json()["data"]) == 2
+    assert response["X-RateLimit-Limit"] == "100"
+    finish(admin_client.get("/api/method/ping"))
+    assert not ApiRequestLog.objects.exists()
+    admin_client.put_json(URL, {"log_api_requests": 1})
+    finish(admin_client.get("/api/method/ping"))
+    assert list(ApiRequestLog.objects.values_list("path", flat=True)) == ["/api/method/ping"]
+
+
+def test_traceback_and_guest_uploads_and_time_zone(admin_client, guest_client):
+    admin_client.put_json(URL, {"time_zone": "Asia/Kolkata", "allow_error_traceback": 1})
+    assert guest_client.get("/api/method/frappe.client.get_time_zone").json() == {
+        "message": {"time_zone": "Asia/Kolkata"}}
+    ToDoFactory(name="dated", modified=datetime.datetime(2024, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))
+    row = admin_client.get("/api/resource/ToDo/dated").json()["data"]
+    assert row["modified"] == "2024-01-01 05:30:00.000000"
+    broken = admin_client.get("/api/resource/ToDo", {"filters": "[bad"}).json()
+    assert broken["exc"].startswith('["Traceback')
+
+
+def test_a_save_is_seen_through_the_shared_cache(admin_client):
+    assert runtime.setting("LOGIN_ATTEMPTS") == 10
+    assert caches["default"].get("frappe_api:runtime_settings") == {}
+    settings_row = ApiSettings.objects.create(allow_consecutive_login_attempts=4)  # e.g. another worker's admin
+    assert caches["default"].get("frappe_api:runtime_settings") is None
+    assert runtime.setting("LOGIN_ATTEMPTS") == 4
+    settings_row.allow_consecutive_login_attempts = None
+    settings_row.save()
+    with override_settings(FRAPPE_API={"LOGIN_ATTEMPTS": 7}):
+        assert runtime.setting("LOGIN_ATTEMPTS") == 7
+
+
+def test_session_expiry_sets_the_session_lifetime(admin_client):
+    UserFactory(username="jane")
+    admin_client.put_json(URL, {"session_expiry": "2:30"})
+    client = Client()
+    response = client.post("/api/method/login", {"usr": "jane", "pwd": "secret"})
+    assert response.cookies["sid"]["max-age"] == 9000
