@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client, override_settings
 
 from frappe_api import runtime
@@ -76,3 +77,34 @@ def test_session_expiry_sets_the_session_lifetime(admin_client):
     client = Client()
     response = client.post("/api/method/login", {"usr": "jane", "pwd": "secret"})
     assert response.cookies["sid"]["max-age"] == 9000
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor == 'sqlite'", reason="the in-memory test database is private to this process")
+def test_another_process_sees_a_change_without_restart(settings):
+    import os
+    import subprocess
+    import sys
+
+    redis = "redis://127.0.0.1:6379/14"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis}}
+    caches["default"].clear()
+    db = connection.settings_dict
+    scheme = "postgres" if connection.vendor == "postgresql" else "mysql"
+    url = f"{scheme}://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT']}/{db['NAME']}"
+    other_worker = ("import django; django.setup(); from frappe_api import runtime; "
+                    "print(runtime.setting('LOGIN_ATTEMPTS'))")
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis, "DJANGO_SETTINGS_MODULE": "example_project.settings"}
+
+    def ask_other_worker():
+        result = subprocess.run([sys.executable, "-c", other_worker], env=env, capture_output=True, text=True,
+                                check=True, cwd=str(settings.BASE_DIR))
+        return result.stdout.strip()
+
+    assert ask_other_worker() == "10"
+    row = ApiSettings.objects.create(allow_consecutive_login_attempts=4)
+    assert ask_other_worker() == "4"
+    row.allow_consecutive_login_attempts = 6
+    row.save()
+    assert ask_other_worker() == "6"
+    caches["default"].clear()
