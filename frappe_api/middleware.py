@@ -35,3 +35,25 @@ class LegacyCommandMiddleware:
         else:
             response = MethodView.as_view()(request, cmd=cmd)
         return response.render() if hasattr(response, "render") and not response.is_rendered else response
+
+
+class SecureCookiesMiddleware:
+    """Mark the session and front-end cookies ``Secure`` whenever the request came over HTTPS.
+
+    Put it above ``SessionMiddleware`` so it sees the session cookie that middleware sets.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        from .api.method import FRONT_END_COOKIES
+
+        response = self.get_response(request)
+        if request.is_secure():
+            for name in (settings.SESSION_COOKIE_NAME, *FRONT_END_COOKIES):
+                if name in response.cookies:
+                    response.cookies[name]["secure"] = True
+        return response

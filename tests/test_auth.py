@@ -251,17 +251,45 @@ def test_a_valid_frappe_csrf_token_always_passes(browser):
     from django.template import Context, Template
     from django.test import RequestFactory
 
-    browser.get("/admin/login/")  # Django sets the csrftoken cookie
-    token = browser.cookies["csrftoken"].value
-    ok = browser.post("/api/resource/ToDo", {"description": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
-                      HTTP_X_FRAPPE_CSRF_TOKEN=token)
-    assert ok.status_code == 200
-    bad = browser.post("/api/resource/ToDo", {"description": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
-                       HTTP_X_FRAPPE_CSRF_TOKEN="x" * 32)
-    assert bad.status_code == 400
+    from frappe_api.auth.session import _session_store
+
+    sid = browser.cookies["sid"].value
     request = RequestFactory().get("/")
+    request.session = _session_store(sid)
     rendered = Template("{% load frappe_api_tags %}{% frappe_csrf_token %}").render(Context({"request": request}))
-    assert rendered.startswith('<script>window.csrf_token = "') and rendered.endswith('";</script>')
+    token = rendered.split('"')[1]
+    assert rendered == f'<script>window.csrf_token = "{token}";</script>'
+    for extra in ({"HTTP_SEC_FETCH_SITE": "cross-site"}, {"HTTP_ORIGIN": "https://evil.example"},
+                  {"HTTP_SEC_FETCH_SITE": "cross-site", "secure": True}):
+        ok = browser.post("/api/resource/ToDo", {"description": "x"}, HTTP_X_FRAPPE_CSRF_TOKEN=token, **extra)
+        assert ok.status_code == 200, extra
+    bad = browser.post("/api/resource/ToDo", {"description": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
+                       HTTP_X_FRAPPE_CSRF_TOKEN="x" * 64)
+    assert bad.status_code == 400
+    other_session = Client(enforce_csrf_checks=True)
+    UserFactory(username="mallory")
+    other_session.post("/api/method/login", {"usr": "mallory", "pwd": "secret"})
+    stolen = other_session.post("/api/resource/ToDo", {"description": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
+                                HTTP_X_FRAPPE_CSRF_TOKEN=token)
+    assert stolen.status_code == 400  # a token is only good for its own session
+
+
+def test_django_csrf_token_passes_under_djangos_rules(browser):
+    browser.get("/admin/login/")
+    token = browser.cookies["csrftoken"].value
+    accepted = browser.post("/api/resource/ToDo", {"description": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
+                            HTTP_X_CSRFTOKEN=token)
+    assert accepted.status_code == 200
+    foreign_origin = browser.post("/api/resource/ToDo", {"description": "x"}, HTTP_ORIGIN="https://evil.example",
+                                  HTTP_X_CSRFTOKEN=token)
+    assert foreign_origin.status_code == 400  # Django also checks Origin for its own token
+
+
+def test_session_cookies_are_secure_over_https(jane):
+    response = Client().post("/api/method/login", {"usr": "jane", "pwd": "secret"}, secure=True)
+    assert response.cookies["sid"]["secure"] is True and response.cookies["user_id"]["secure"] is True
+    plain = Client().post("/api/method/login", {"usr": "jane", "pwd": "secret"})
+    assert not plain.cookies["sid"]["secure"]
 
 
 # --- lockout ------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ that is safe for browsers and works for every non-browser client.
 
 CSRF, for cookie-authenticated POST, PUT, PATCH and DELETE:
 
-* a valid ``X-Frappe-CSRF-Token`` (or Django's ``X-CSRFToken``) always passes;
+* a valid ``X-Frappe-CSRF-Token`` (Frappe's per-session token, a keyed hash of
+  the session key) always passes, as does Django's ``X-CSRFToken`` under Django's rules;
 * otherwise ``Sec-Fetch-Site: cross-site`` is refused; ``same-origin``,
   ``same-site`` and ``none`` pass;
 * without ``Sec-Fetch-Site``, an ``Origin`` must equal (scheme, host and port)
@@ -16,6 +17,8 @@ Refusals are Frappe's 400 ``CSRFTokenError`` "Invalid Request".
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 from django.conf import settings
@@ -30,13 +33,24 @@ from ..exceptions import CSRFTokenError
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 
+def session_csrf_token(request: Any) -> str | None:
+    """Frappe's per-session CSRF token (``window.csrf_token``): a keyed hash of the session key."""
+    session = getattr(request, "session", None)
+    key = getattr(session, "session_key", None)
+    if not key:
+        return None
+    return hmac.new(settings.SECRET_KEY.encode(), f"frappe-csrf:{key}".encode(), hashlib.sha256).hexdigest()
+
+
 def _token_is_valid(request: Any) -> bool:
     django_request = request._request
-    token = django_request.META.get("HTTP_X_FRAPPE_CSRF_TOKEN") or django_request.META.get(settings.CSRF_HEADER_NAME)
-    if not token:
+    frappe_token = django_request.META.get("HTTP_X_FRAPPE_CSRF_TOKEN") or django_request.POST.get("csrf_token")
+    if frappe_token:
+        expected = session_csrf_token(django_request)
+        return bool(expected) and hmac.compare_digest(str(frappe_token), expected)
+    if not django_request.META.get(settings.CSRF_HEADER_NAME):
         return False
-    django_request.META[settings.CSRF_HEADER_NAME] = token
-    check = CSRFCheck(lambda _request: None)
+    check = CSRFCheck(lambda _request: None)  # Django's own token keeps Django's own rules
     check.process_request(django_request)
     return check.process_view(django_request, None, (), {}) is None
 
