@@ -49,6 +49,13 @@ def test_every_bad_header_is_the_same_401(key_pair, header):
     assert body["exc_type"] == "AuthenticationError"
 
 
+@pytest.mark.parametrize("pair", ["ab\x00c:secret", "a" * 300 + ":secret"])
+def test_keys_that_cannot_be_stored_are_the_same_401(key_pair, pair):
+    basic = base64.b64encode(pair.encode()).decode()
+    response = Client().get(WHO, HTTP_AUTHORIZATION=f"Basic {basic}")
+    assert response.status_code == 401 and response.json()["exc_type"] == "AuthenticationError"
+
+
 def test_unknown_key_and_wrong_secret_both_compare_in_constant_time(key_pair):
     with mock.patch("frappe_api.auth.keys.hmac.compare_digest", wraps=hmac.compare_digest) as compare:
         Client().get(WHO, HTTP_AUTHORIZATION="token nosuchkey:secret")
@@ -315,6 +322,14 @@ def test_lockout_expires_after_its_window(jane, monkeypatch):
     later = login_module.time.time() + 61
     monkeypatch.setattr(login_module.time, "time", lambda: later)
     assert client.post("/api/method/login", {"usr": "jane", "pwd": "secret"}).status_code == 200
+
+
+@override_settings(FRAPPE_API={"LOGIN_ATTEMPTS": 2, "LOGIN_LOCKOUT_SECONDS": 60})
+def test_lockout_counts_an_account_whatever_its_spelling(jane):
+    Client(REMOTE_ADDR="10.0.0.5").post("/api/method/login", {"usr": "jane", "pwd": "bad"})
+    Client(REMOTE_ADDR="10.0.0.6").post("/api/method/login", {"usr": "JANE@example.com", "pwd": "bad"})
+    locked = Client(REMOTE_ADDR="10.0.0.7").post("/api/method/login", {"usr": "jane", "pwd": "secret"})
+    assert locked.status_code == 429
 
 
 @override_settings(FRAPPE_API={"LOGIN_ATTEMPTS": 2, "LOGIN_LOCKOUT_SECONDS": 60})

@@ -42,7 +42,8 @@ def user_for_keys(api_key: str, api_secret: str) -> Any:
     """The active user holding this key pair, or None. Unknown keys and wrong secrets take the same path."""
     from ..models import ApiKey
 
-    row = ApiKey.objects.select_related("user").filter(api_key=api_key).first()
+    storable = "\x00" not in api_key and len(api_key) <= ApiKey._meta.get_field("api_key").max_length
+    row = ApiKey.objects.select_related("user").filter(api_key=api_key).first() if storable else None
     stored = row.secret_hash if row is not None else _DUMMY_HASH
     matches = hmac.compare_digest(hash_secret(api_secret), stored)
     if row is None or not matches or not row.user.is_active:

@@ -68,19 +68,19 @@ def authenticate_login(request: Any, usr: Any, pwd: Any) -> Any:
         raise _failure("Incomplete login details")
     if len(pwd) > MAX_PASSWORD_LENGTH:
         raise _failure("Password size exceeded the maximum allowed size")
-    check_lockout(usr, request)
     username = usr.strip()
     model = get_user_model()
     if "@" in username:
         match = model._default_manager.filter(email__iexact=username).order_by("pk").first()
         if match is not None:
             username = match.get_username()
+    check_lockout(username, request)  # counted per account, whichever spelling named it
     user = authenticate(request, username=username, password=pwd)
     if user is None:
         disabled = model._default_manager.filter(**{model.USERNAME_FIELD: username}, is_active=False).first()
         if disabled is not None and disabled.check_password(pwd):
             raise _failure("User disabled or missing")
-        record_failure(usr, request)
+        record_failure(username, request)
         raise _failure("Invalid login credentials")
-    reset_failures(usr, request)
+    reset_failures(username, request)
     return user
