@@ -89,9 +89,25 @@ class DocType(models.Model):
         if options is None:
             raise ValidationError({"model": "This model is no longer installed."})
         try:
-            build_meta(options, lambda model: model._meta.pk.name)
+            meta = build_meta(options, lambda model: model._meta.pk.name)
         except FieldDoesNotExist as exc:
             raise ValidationError(str(exc)) from None
+        model_fields = {field.name for field in options.model._meta.get_fields()}
+        missing: dict[str, str] = {}
+        for api_name, model_name in options.field_map.items():
+            if model_name and model_name not in model_fields:
+                missing["field_map"] = f"{options.model.__name__} has no field {model_name!r} (for {api_name!r})."
+        if options.naming_rule.startswith("field:"):
+            fieldname = options.naming_rule.split(":", 1)[1].strip()
+            if fieldname not in meta.fields and fieldname not in model_fields:
+                missing["naming_rule"] = f"{options.model.__name__} has no field {fieldname!r}."
+        for option, value in (("sort_field", options.sort_field), ("title_field", options.title_field)):
+            for part in filter(None, (value or "").split(",")):
+                fieldname = part.split()[0] if part.split() else ""
+                if fieldname and fieldname not in meta.fields:
+                    missing[option] = f"{options.model.__name__} has no field {fieldname!r}."
+        if missing:
+            raise ValidationError(missing)
 
 
 class Series(models.Model):

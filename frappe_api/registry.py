@@ -189,9 +189,9 @@ class Registry:
         all_options = self._all_options()
         model_names: dict[type[models.Model], str] = {}
         for opt in all_options:
-            name_field = opt.name_field or opt.model._meta.pk.name
-            model_names.setdefault(opt.model, name_field)
-            model_names.setdefault(opt.model._meta.concrete_model, name_field)
+            model_names.setdefault(opt.model, opt.name_field or opt.model._meta.pk.name)
+        for opt in all_options:
+            model_names.setdefault(opt.model._meta.concrete_model, opt.name_field or opt.model._meta.pk.name)
 
         def name_field_of(model: type[models.Model]) -> str:
             return model_names.get(model) or model._meta.pk.name
@@ -201,8 +201,9 @@ class Registry:
         child_doctypes = {opt.model: opt.doctype for opt in all_options if opt.istable}
         metas = {opt.doctype: build_meta(opt, name_field_of, child_doctypes) for opt in all_options}
         by_model: dict[type[models.Model], DocTypeMeta] = {}
-        for meta in metas.values():
+        for meta in metas.values():  # a model's own registration first...
             by_model.setdefault(meta.model, meta)
+        for meta in metas.values():  # ...then a proxy's registration also answers for its concrete model
             by_model.setdefault(meta.model._meta.concrete_model, meta)
         self._metas, self._by_model = metas, by_model
         self._version, self._loaded = version, True

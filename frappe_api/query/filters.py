@@ -315,7 +315,7 @@ def compile_conditions(meta: DocTypeMeta, conditions: list[Condition], *, join_o
                 rows = target_meta.queryset().filter(**{table.parent_attname: OuterRef("pk")}).filter(q)
                 q = Q(Exists(rows))
             else:
-                target_meta.model._default_manager.none().filter(q)  # let the ORM refuse a value now
+                target_meta.queryset().none().filter(q)  # let the ORM refuse a value now
         except (ValueError, TypeError, FieldError, DjangoValidationError):
             raise ValidationError(f"Invalid value for {api_field.label}: {condition.value!r}") from None
         combined = (combined | q) if join_or else (combined & q)
