@@ -15,7 +15,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from .conf import api_settings
 from .runtime import setting
 from .permissions import user_name
 from .ratelimit import client_ip

@@ -19,7 +19,6 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Min, QuerySet, Sum, Value
 
-from ..conf import api_settings
 from ..runtime import setting
 from ..exceptions import DataError, PermissionError, ValidationError
 from ..meta import APIField, DocTypeMeta
