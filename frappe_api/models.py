@@ -106,6 +106,12 @@ class DocType(models.Model):
                 fieldname = part.split()[0] if part.split() else ""
                 if fieldname and fieldname not in meta.fields:
                     missing[option] = f"{options.model.__name__} has no field {fieldname!r}."
+        known = model_fields | set(meta.fields) | set(options.field_map)
+        for option, names in (("hidden_fields", options.hidden_fields), ("read_only_fields", options.read_only_fields),
+                              ("field_permlevels", options.field_permlevels)):
+            unknown = sorted(name for name in names if name not in known)
+            if unknown:
+                missing[option] = f"{options.model.__name__} has no field {unknown[0]!r}."
         if missing:
             raise ValidationError(missing)
 

@@ -397,6 +397,9 @@ def test_admin_accepts_a_name_field_the_model_has(admin_client):
     {"naming_rule": "field:nope"},
     {"sort_field": "nope"},
     {"title_field": "nope"},
+    {"hidden_fields": "content, nope"},
+    {"read_only_fields": "nope"},
+    {"field_permlevels": '{"nope": 1}'},
 ])
 def test_admin_refuses_other_options_naming_fields_the_model_lacks(admin_client, option):
     response = admin_client.post(ADD_URL, admin_form(**option))
