@@ -7,7 +7,6 @@ from django.urls import include, path, re_path
 
 from .api.base import NotFoundView
 from .api.files import file_patterns
-from .api.method import auth_patterns
 from .api.rpc import MethodV2View, MethodView, method_patterns
 from .api.urls import v1_patterns, v2_patterns
 
@@ -16,9 +15,6 @@ app_name = "frappe_api"
 urlpatterns = [
     path("api/v1/", include((v1_patterns, "v1"))),
     path("api/", include((v1_patterns, "api"))),
-    path("api/v2/", include((auth_patterns(), "v2-auth"))),
-    path("api/v1/", include((auth_patterns(), "v1-auth"))),
-    path("api/", include((auth_patterns(), "auth"))),
     path("api/v2/", include((v2_patterns, "v2"))),
     path("api/v2/", include((method_patterns(MethodV2View), "v2-rpc"))),
     path("api/v1/", include((method_patterns(MethodView), "v1-rpc"))),

@@ -65,6 +65,12 @@ def user(db):
 
 
 @pytest.fixture
+def jane(db):
+    """A user who logs in with a password: ``jane`` / ``secret`` (or ``jane@example.com``), named Jane Doe."""
+    return UserFactory(username="jane", email="jane@example.com", first_name="Jane", last_name="Doe")
+
+
+@pytest.fixture
 def user_client(user):
     client = APIClient()
     client.force_login(user)

@@ -1,4 +1,4 @@
-"""``/api/method/login`` and ``/api/method/logout`` (also under ``/api/v1/`` and ``/api/v2/``)."""
+"""``/api/method/login`` and ``/api/method/logout`` (also under ``/api/v1/``, and ``/api/v2/`` answering ``data``)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import login, logout
-from django.urls import re_path
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..auth.login import authenticate_login
+from ..auth.session import end_sid_parameter_session
 from ..conf import api_settings
 from ..runtime import session_expiry_seconds
 from .base import FrappeAPIView
@@ -27,13 +27,26 @@ def full_name(user: Any) -> str:
 def clear_login_cookies(response: Any) -> None:
     """Delete the session and front-end cookies (logout, failed login, expired session)."""
     for name in (settings.SESSION_COOKIE_NAME, *FRONT_END_COOKIES):
-        response.delete_cookie(name, samesite="Lax")
+        response.delete_cookie(name, path=settings.SESSION_COOKIE_PATH, domain=settings.SESSION_COOKIE_DOMAIN,
+                               samesite=settings.SESSION_COOKIE_SAMESITE)
+
+
+def set_front_end_cookies(request: Request, response: Response, user: Any, name: str) -> None:
+    """The cookies front ends read (``full_name``, ``user_id``, ``system_user``, ``user_image``), living as
+    long as the session. The ``sid`` cookie itself is Django's session cookie."""
+    session = request._request.session
+    max_age = None if session.get_expire_at_browser_close() else session.get_expiry_age()
+    for cookie, value in (("full_name", name), ("user_id", user.get_username()),
+                          ("system_user", "yes" if user.is_staff else "no"), ("user_image", "")):
+        response.set_cookie(cookie, quote(value), max_age=max_age, path=settings.SESSION_COOKIE_PATH,
+                            domain=settings.SESSION_COOKIE_DOMAIN, secure=request.is_secure(),
+                            samesite=settings.SESSION_COOKIE_SAMESITE)
 
 
 class LoginView(FrappeAPIView):
     """``usr``/``pwd`` as JSON or form → 200 ``{"message": "Logged In", "home_page", "full_name"}`` and cookies."""
 
-    authentication_classes: list = []
+    result_key = "message"
 
     def get_authenticators(self) -> list:
         return []
@@ -46,12 +59,8 @@ class LoginView(FrappeAPIView):
         if expiry:
             request._request.session.set_expiry(expiry)
         name = full_name(user)
-        response = Response({"message": "Logged In", "home_page": api_settings.HOME_PAGE, "full_name": name})
-        secure = request.is_secure()
-        for cookie, value in (("full_name", name), ("user_id", user.get_username()),
-                              ("system_user", "yes" if user.is_staff else "no"), ("user_image", "")):
-            response.set_cookie(cookie, quote(value), samesite="Lax", secure=secure,
-                                max_age=settings.SESSION_COOKIE_AGE)
+        response = Response({self.result_key: "Logged In", "home_page": api_settings.HOME_PAGE, "full_name": name})
+        set_front_end_cookies(request, response, user, name)
         return response
 
     get = post = put = delete = patch = login
@@ -62,10 +71,19 @@ class LoginView(FrappeAPIView):
         return response
 
 
+class LoginV2View(LoginView):
+    api_version = 2
+    result_key = "data"
+
+
 class LogoutView(FrappeAPIView):
-    """End the session and clear the cookies; answers ``{}``."""
+    """End the session (the cookie's, and the one a ``sid`` parameter names) and clear the cookies: ``{}``."""
+
+    def get_authenticators(self) -> list:
+        return []
 
     def logout(self, request: Request) -> Response:
+        end_sid_parameter_session(request._request)
         logout(request._request)
         response = Response({})
         clear_login_cookies(response)
@@ -73,10 +91,6 @@ class LogoutView(FrappeAPIView):
 
     get = post = logout
 
-    def get_authenticators(self) -> list:
-        return []
 
-
-def auth_patterns() -> list:
-    return [re_path(r"^method/login/?$", LoginView.as_view(), name="login"),
-            re_path(r"^method/logout/?$", LogoutView.as_view(), name="logout")]
+class LogoutV2View(LogoutView):
+    api_version = 2

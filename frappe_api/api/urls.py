@@ -1,16 +1,21 @@
-"""URL patterns of the API; mounted under ``/api/`` and ``/api/v1/`` by ``frappe_api.urls``."""
+"""URL patterns of the API: ``v1_patterns`` under ``/api/`` and ``/api/v1/``, ``v2_patterns`` under ``/api/v2/``
+(mounted by ``frappe_api.urls`` before the ``/api/method/<cmd>`` catch-all)."""
 
 from django.urls import re_path
 
-from . import v1, v2
+from . import method, v1, v2
 
 v1_patterns = [
+    re_path(r"^method/login/?$", method.LoginView.as_view(), name="login"),
+    re_path(r"^method/logout/?$", method.LogoutView.as_view(), name="logout"),
     re_path(r"^resource/(?P<doctype>[^/]+)/?$", v1.ResourceListView.as_view(), name="resource-list"),
     re_path(r"^resource/(?P<doctype>[^/]+)/(?P<name>.+?)/?$", v1.ResourceDetailView.as_view(),
             name="resource-detail"),
 ]
 
 v2_patterns = [
+    re_path(r"^method/login/?$", method.LoginV2View.as_view(), name="login"),
+    re_path(r"^method/logout/?$", method.LogoutV2View.as_view(), name="logout"),
     re_path(r"^document/(?P<doctype>[^/]+)/bulk_delete/?$", v2.BulkView.as_view(action="delete")),
     re_path(r"^document/(?P<doctype>[^/]+)/bulk_update/?$", v2.BulkView.as_view(action="update")),
     re_path(r"^document/(?P<doctype>[^/]+)/bulk_insert/?$", v2.BulkView.as_view(action="insert")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
@@ -9,9 +10,9 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.cache import caches
 
 from ..conf import api_settings
-from ..runtime import setting
 from ..exceptions import AuthenticationError, TooManyRequestsError
-from ..ratelimit import client_ip
+from ..ratelimit import client_ip, hit
+from ..runtime import setting
 
 MAX_PASSWORD_LENGTH = 512
 
@@ -24,7 +25,8 @@ def _failure(message: str) -> AuthenticationError:
 
 def _keys(username: str, request: Any) -> list[str]:
     prefix = f"{api_settings.CACHE_PREFIX}:login"
-    return [f"{prefix}:user:{username.strip().lower()}", f"{prefix}:ip:{client_ip(request)}"]
+    account = hashlib.sha256(username.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
+    return [f"{prefix}:user:{account}", f"{prefix}:ip:{client_ip(request)}"]
 
 
 def check_lockout(username: str, request: Any) -> None:
@@ -45,40 +47,52 @@ def record_failure(username: str, request: Any) -> None:
     if not setting("LOGIN_ATTEMPTS"):
         return
     cache = caches[api_settings.CACHE_ALIAS]
-    window = setting("LOGIN_LOCKOUT_SECONDS")
+    attempts, window = setting("LOGIN_ATTEMPTS"), setting("LOGIN_LOCKOUT_SECONDS")
     for key in _keys(username, request):
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.add(key, 1, timeout=window)
-            count = 1
-        if count >= setting("LOGIN_ATTEMPTS"):
+        if hit(key, attempts, window) >= attempts:
             cache.set(f"{key}:until", time.time() + window, timeout=window)
 
 
 def reset_failures(username: str, request: Any) -> None:
-    """A successful login clears the user's count."""
-    caches[api_settings.CACHE_ALIAS].delete_many([_keys(username, request)[0], f"{_keys(username, request)[0]}:until"])
+    """A successful login clears the user's count (not the IP's)."""
+    user_key = _keys(username, request)[0]
+    caches[api_settings.CACHE_ALIAS].delete_many([user_key, f"{user_key}:until"])
+
+
+def login_username(usr: str) -> str:
+    """The stored username of the account ``usr`` names (by username as the database compares it, else by
+    email), or ``usr`` itself when none matches; counting failures on it stops spelling variants (case, or
+    accents under MariaDB's collation) from getting fresh attempts."""
+    if "\x00" in usr:  # no account can match; PostgreSQL would refuse the query
+        return usr
+    model = get_user_model()
+    manager = model._default_manager
+    match = manager.filter(**{model.USERNAME_FIELD: usr}).order_by("pk").first()
+    if match is None and "@" in usr:
+        match = manager.filter(email__iexact=usr).order_by("pk").first()
+    return match.get_username() if match is not None else usr
+
+
+def _disabled_with_password(username: str, pwd: str) -> bool:
+    model = get_user_model()
+    disabled = model._default_manager.filter(**{model.USERNAME_FIELD: username}, is_active=False).first()
+    return disabled is not None and disabled.check_password(pwd)
 
 
 def authenticate_login(request: Any, usr: Any, pwd: Any) -> Any:
-    """The user for ``usr`` (username or email) and ``pwd``, or Frappe's 401/429."""
+    """The user for ``usr`` (username or email) and ``pwd``, or Frappe's 401/429.
+
+    Failures are counted per account (whichever spelling named it) and per IP.
+    """
     if not isinstance(usr, str) or not isinstance(pwd, str) or not usr.strip() or not pwd:
         raise _failure("Incomplete login details")
     if len(pwd) > MAX_PASSWORD_LENGTH:
         raise _failure("Password size exceeded the maximum allowed size")
-    username = usr.strip()
-    model = get_user_model()
-    if "@" in username:
-        match = model._default_manager.filter(email__iexact=username).order_by("pk").first()
-        if match is not None:
-            username = match.get_username()
-    check_lockout(username, request)  # counted per account, whichever spelling named it
-    user = authenticate(request, username=username, password=pwd)
+    username = login_username(usr.strip())
+    check_lockout(username, request)
+    user = authenticate(request, username=username, password=pwd) if "\x00" not in username else None
     if user is None:
-        disabled = model._default_manager.filter(**{model.USERNAME_FIELD: username}, is_active=False).first()
-        if disabled is not None and disabled.check_password(pwd):
+        if "\x00" not in username and _disabled_with_password(username, pwd):
             raise _failure("User disabled or missing")
         record_failure(username, request)
         raise _failure("Invalid login credentials")
