@@ -87,6 +87,11 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCKOUT_SECONDS": 60,
     # Where a logged-in user's front end lives (Frappe's home_page).
     "HOME_PAGE": "/app",
+    # The login page guests are sent to (OAuth authorize), and the query parameter carrying where to go back.
+    # frappe_api serves Frappe's own /login; point these at your site's page instead if you have one
+    # (e.g. "/accounts/login/" and "next").
+    "LOGIN_URL": "/login",
+    "LOGIN_REDIRECT_FIELD": "redirect-to",
     # --- Users -------------------------------------------------------------
     # The user name of anonymous requests.
     "GUEST_USER": "Guest",

@@ -9,6 +9,7 @@ from .api.base import NotFoundView
 from .api.files import file_patterns
 from .api.rpc import MethodV2View, MethodView, method_patterns
 from .api.urls import v1_patterns, v2_patterns
+from .pages import LoginPageView
 
 app_name = "frappe_api"
 
@@ -20,5 +21,6 @@ urlpatterns = [
     path("api/v1/", include((method_patterns(MethodView), "v1-rpc"))),
     path("api/", include((method_patterns(MethodView), "rpc"))),
     re_path(r"^api(?:/.*)?$", NotFoundView.as_view(), name="not-found"),
+    path("login", LoginPageView.as_view(), name="login-page"),
     path("", include((file_patterns, "files"))),
 ]

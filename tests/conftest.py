@@ -47,6 +47,13 @@ def fresh_cache():
     cache.clear()
 
 
+def logged_in(user) -> APIClient:
+    """A client with ``user``'s session."""
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def administrator(db):
     return AdministratorFactory()
@@ -54,9 +61,7 @@ def administrator(db):
 
 @pytest.fixture
 def admin_client(administrator):
-    client = APIClient()
-    client.force_login(administrator)
-    return client
+    return logged_in(administrator)
 
 
 @pytest.fixture
@@ -71,10 +76,13 @@ def jane(db):
 
 
 @pytest.fixture
+def jane_client(jane):
+    return logged_in(jane)
+
+
+@pytest.fixture
 def user_client(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
+    return logged_in(user)
 
 
 @pytest.fixture

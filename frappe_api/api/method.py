@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponseBase
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,10 +32,18 @@ def clear_login_cookies(response: Any) -> None:
                                samesite=settings.SESSION_COOKIE_SAMESITE)
 
 
-def set_front_end_cookies(request: Request, response: Response, user: Any, name: str) -> None:
+def start_session(request: HttpRequest, user: Any) -> None:
+    """Log ``user`` in on the request's session, for the site's session expiry."""
+    login(request, user)
+    expiry = session_expiry_seconds()
+    if expiry:
+        request.session.set_expiry(expiry)
+
+
+def set_front_end_cookies(request: HttpRequest, response: HttpResponseBase, user: Any, name: str) -> None:
     """The cookies front ends read (``full_name``, ``user_id``, ``system_user``, ``user_image``), living as
     long as the session. The ``sid`` cookie itself is Django's session cookie."""
-    session = request._request.session
+    session = request.session
     max_age = None if session.get_expire_at_browser_close() else session.get_expiry_age()
     for cookie, value in (("full_name", name), ("user_id", user.get_username()),
                           ("system_user", "yes" if user.is_staff else "no"), ("user_image", "")):
@@ -54,13 +63,10 @@ class LoginView(FrappeAPIView):
     def login(self, request: Request) -> Response:
         args = self.form_dict(request)
         user = authenticate_login(request._request, args.get("usr"), args.get("pwd"))
-        login(request._request, user)
-        expiry = session_expiry_seconds()
-        if expiry:
-            request._request.session.set_expiry(expiry)
+        start_session(request._request, user)
         name = full_name(user)
         response = Response({self.result_key: "Logged In", "home_page": api_settings.HOME_PAGE, "full_name": name})
-        set_front_end_cookies(request, response, user, name)
+        set_front_end_cookies(request._request, response, user, name)
         return response
 
     get = post = put = delete = patch = login

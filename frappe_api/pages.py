@@ -1,0 +1,59 @@
+"""Frappe's web page outside ``/api``: ``/login``, where the OAuth authorize endpoint sends guests.
+
+A plain HTML form posting ``usr``/``pwd`` (with Django's CSRF token), checked
+exactly as ``/api/method/login`` checks them (lockout included). After login
+it sends the browser back to the ``redirect-to`` parameter when that URL is on
+this site.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from .api.method import full_name, set_front_end_cookies, start_session
+from .auth.login import authenticate_login
+from .conf import api_settings
+from .exceptions import FrappeAPIException
+
+
+def safe_redirect_target(request: HttpRequest, target: str) -> str | None:
+    """``target`` when it stays on this site (a path, or a URL of an allowed host), else None."""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        return target
+    return None
+
+
+class LoginPageView(View):
+    """GET: the login form; POST: log in, then go back to ``redirect-to`` (or show who is logged in)."""
+
+    template_name = "frappe_api/login.html"
+
+    def _target(self, request: HttpRequest) -> str:
+        field = api_settings.LOGIN_REDIRECT_FIELD
+        return request.POST.get(field) or request.GET.get(field) or ""
+
+    def _page(self, request: HttpRequest, *, status: int = 200, **context: Any) -> HttpResponse:
+        context = {"user": request.user, "redirect_field": api_settings.LOGIN_REDIRECT_FIELD,
+                   "redirect_to": self._target(request), "usr": "", **context}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._page(request)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        usr = request.POST.get("usr", "")
+        try:
+            user = authenticate_login(request, usr, request.POST.get("pwd", ""))
+        except FrappeAPIException as error:  # wrong credentials (401), locked out (429)
+            return self._page(request, status=error.http_status_code, error=str(error), usr=usr)
+        start_session(request, user)
+        target = safe_redirect_target(request, self._target(request))
+        response = HttpResponseRedirect(target) if target else self._page(request)
+        set_front_end_cookies(request, response, user, full_name(user))
+        return response
