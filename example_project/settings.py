@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from frappe_api.oauth.settings import PROVIDER_SETTINGS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-insecure-secret-key-change-me")
@@ -22,6 +24,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "corsheaders",
     "frappe_api",
+    "frappe_api.oauth",
     "example_project.demo",
 ]
 
@@ -110,6 +113,9 @@ if not DEBUG:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FRAPPE_API = {}
+
+# OAuth 2 / OpenID Connect at Frappe's URLs (frappe_api.oauth, on django-oauth-toolkit).
+OAUTH2_PROVIDER = {**PROVIDER_SETTINGS}
 
 LOGGING = {
     "version": 1,

@@ -92,6 +92,16 @@ DEFAULTS: dict[str, Any] = {
     # (e.g. "/accounts/login/" and "next").
     "LOGIN_URL": "/login",
     "LOGIN_REDIRECT_FIELD": "redirect-to",
+    # --- OAuth 2 (the frappe_api.oauth app) ------------------------------
+    # The scopes applications may be granted, with the text the consent page shows for each.
+    "OAUTH_SCOPES": {
+        "all": "Full access to your account, with your roles and permissions",
+        "openid": "Your identity: full name, email and roles",
+    },
+    # The scope a Bearer token needs for the API (/api/resource, /api/method, /api/v2).
+    "OAUTH_API_SCOPE": "all",
+    # The scopes a new OAuth application may request (Frappe's OAuth Client default).
+    "OAUTH_DEFAULT_CLIENT_SCOPES": "all openid",
     # --- Users -------------------------------------------------------------
     # The user name of anonymous requests.
     "GUEST_USER": "Guest",

@@ -1,8 +1,11 @@
 """Mount every Frappe endpoint with one line in the host project's urls.py::
 
     path("", include("frappe_api.urls")),
+
+With ``frappe_api.oauth`` installed, Frappe's OAuth endpoints come too.
 """
 
+from django.apps import apps
 from django.urls import include, path, re_path
 
 from .api.base import NotFoundView
@@ -13,7 +16,20 @@ from .pages import LoginPageView
 
 app_name = "frappe_api"
 
+oauth_patterns: list = []
+if apps.is_installed("frappe_api.oauth"):
+    from .oauth.urls import method_patterns as oauth_method_patterns
+    from .oauth.urls import well_known_patterns
+
+    oauth_patterns = [
+        path("api/v1/", include((oauth_method_patterns, "v1-oauth"))),
+        path("api/v2/", include((oauth_method_patterns, "v2-oauth"))),
+        path("api/", include((oauth_method_patterns, "oauth"))),
+        *well_known_patterns,
+    ]
+
 urlpatterns = [
+    *oauth_patterns,
     path("api/v1/", include((v1_patterns, "v1"))),
     path("api/", include((v1_patterns, "api"))),
     path("api/v2/", include((v2_patterns, "v2"))),

@@ -7,6 +7,10 @@ must also belong to an active user. Unlike django-oauth-toolkit's DRF class,
 the query string is not handed to oauthlib (which refuses a ``%`` that is not
 an escape), so Frappe filters such as ``["description", "like", "%a%"]`` keep
 working.
+
+A token reaches the API only with the scope ``FRAPPE_API["OAUTH_API_SCOPE"]``
+(Frappe's ``all``); a valid token without it (say, ``openid`` alone, for
+sign-in) is a 403.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import Any
 from django.apps import apps
 from rest_framework import authentication
 
-from ..exceptions import AuthenticationError
+from ..conf import api_settings
+from ..exceptions import AuthenticationError, PermissionError
 
 FAILED = "Invalid or expired access token"
 
@@ -36,7 +41,8 @@ def bearer_user(token: str, request: Any) -> tuple[Any, Any] | None:
 
 
 class BearerAuthentication(authentication.BaseAuthentication):
-    """OAuth2 bearer tokens (needs ``oauth2_provider`` in ``INSTALLED_APPS``); a bad one is a 401."""
+    """OAuth2 bearer tokens (needs ``oauth2_provider`` in ``INSTALLED_APPS``); a bad one is a 401, one without
+    the API scope a 403."""
 
     def authenticate(self, request: Any) -> tuple[Any, Any] | None:
         scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
@@ -45,6 +51,9 @@ class BearerAuthentication(authentication.BaseAuthentication):
         found = bearer_user(value.strip(), request) if value.strip() else None
         if found is None:
             raise AuthenticationError(FAILED)
+        scope = api_settings.OAUTH_API_SCOPE
+        if scope and not found[1].allow_scopes([scope]):
+            raise PermissionError(f"Insufficient Permission: the access token's scope does not include {scope}")
         return found
 
     def authenticate_header(self, request: Any) -> str:
