@@ -18,6 +18,8 @@ TERRITORIES = {"All Territories": None, "Asia": "All Territories", "Europe": "Al
                "Americas": "All Territories", "India": "Asia", "Japan": "Asia", "Germany": "Europe",
                "France": "Europe", "United States": "Americas", "Brazil": "Americas"}
 ITEMS = ("Widget", "Gadget", "Sprocket", "Gizmo", "Doohickey")
+OAUTH_CLIENT_ID = "demo-client"
+OAUTH_REDIRECT_URIS = ("http://127.0.0.1:8000/oauth-callback", "http://localhost:8000/oauth-callback")
 
 
 class Command(BaseCommand):
@@ -91,6 +93,26 @@ class Command(BaseCommand):
         from frappe_api.auth.keys import generate_keys
 
         api_key, api_secret = generate_keys(admin)
+        client_secret = seed_oauth_client()
         self.stdout.write(self.style.WARNING(
             "Demo login: Administrator / admin  (demo only: change it before exposing this server)"))
         self.stdout.write(self.style.WARNING(f"Demo API key: Authorization: token {api_key}:{api_secret}"))
+        self.stdout.write(self.style.WARNING(
+            f"Demo OAuth client: client_id {OAUTH_CLIENT_ID}, client_secret {client_secret}, "
+            f"redirect_uri {OAUTH_REDIRECT_URIS[0]}, scopes all openid"))
+
+
+def seed_oauth_client() -> str:
+    """The demo's confidential OAuth client (HS256 id_tokens), with a new secret on every run (stored hashed)."""
+    from oauth2_provider.generators import generate_client_secret
+    from oauth2_provider.models import get_application_model
+
+    from frappe_api.oauth.models import ApplicationScopes
+
+    secret = generate_client_secret()
+    application, _ = get_application_model().objects.update_or_create(client_id=OAUTH_CLIENT_ID, defaults={
+        "name": "Demo App", "client_type": "confidential", "authorization_grant_type": "authorization-code",
+        "redirect_uris": " ".join(OAUTH_REDIRECT_URIS), "algorithm": "HS256", "hash_client_secret": True,
+        "client_secret": secret})
+    ApplicationScopes.objects.update_or_create(application=application, defaults={"scopes": "all openid"})
+    return secret
