@@ -12,8 +12,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_deny
+from django.views.decorators.csrf import csrf_protect
 
 from .api.method import full_name, set_front_end_cookies, start_session
 from .auth.login import authenticate_login
@@ -29,8 +32,10 @@ def safe_redirect_target(request: HttpRequest, target: str) -> str | None:
     return None
 
 
+@method_decorator([csrf_protect, xframe_options_deny], name="dispatch")
 class LoginPageView(View):
-    """GET: the login form; POST: log in, then go back to ``redirect-to`` (or show who is logged in)."""
+    """GET: the login form; POST: log in, then go back to ``redirect-to`` (or show who is logged in). Never
+    framed; the form needs Django's CSRF token, whatever the host's middleware."""
 
     template_name = "frappe_api/login.html"
 

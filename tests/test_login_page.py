@@ -1,6 +1,7 @@
 """``/login``: Frappe's login page, where the OAuth authorize endpoint sends guests."""
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
@@ -55,3 +56,11 @@ def test_the_page_shares_the_api_logins_lockout(jane):
 def test_the_form_needs_djangos_csrf_token(jane):
     response = Client(enforce_csrf_checks=True).post("/login", {"usr": "jane", "pwd": "secret"})
     assert response.status_code == 403
+
+
+@override_settings(MIDDLEWARE=[name for name in settings.MIDDLEWARE
+                               if name not in ("django.middleware.csrf.CsrfViewMiddleware",
+                                               "django.middleware.clickjacking.XFrameOptionsMiddleware")])
+def test_the_page_guards_itself_without_the_hosts_middleware(jane):
+    assert Client().get("/login")["X-Frame-Options"] == "DENY"
+    assert Client(enforce_csrf_checks=True).post("/login", {"usr": "jane", "pwd": "secret"}).status_code == 403

@@ -8,7 +8,8 @@ import jwt
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.models import Group
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
 from .factories import CLIENT_SECRET, OAuthApplicationFactory
@@ -275,3 +276,17 @@ def test_the_v1_prefix_serves_the_same_endpoints(jane_client, application):
                              {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT},
                              HTTP_AUTHORIZATION=basic(application))
     assert response.status_code == 200
+
+
+@override_settings(MIDDLEWARE=[name for name in settings.MIDDLEWARE
+                               if name not in ("django.middleware.csrf.CsrfViewMiddleware",
+                                               "django.middleware.clickjacking.XFrameOptionsMiddleware")])
+def test_the_consent_page_guards_itself_without_the_hosts_middleware(jane, application):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(jane)
+    page = client.get(AUTHORIZE, authorize_params(application))
+    assert page.status_code == 200
+    assert page["X-Frame-Options"] == "DENY"
+    forged = client.post(AUTHORIZE, {**authorize_params(application), "allow": "true"})
+    assert forged.status_code == 403
+    assert not Grant.objects.exists()

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.clickjacking import xframe_options_deny
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from jwcrypto.common import InvalidJWEKeyLength
 from oauth2_provider import views as oauth_views
 from oauth2_provider.models import (
@@ -49,13 +50,15 @@ class ProtocolView(View):
         return response
 
 
+@method_decorator([csrf_protect, xframe_options_deny], name="dispatch")
 class AuthorizeView(ProtocolView, oauth_views.AuthorizationView):
     """``authorize`` (GET: consent page; POST: Allow/Deny) and Frappe's ``approve``.
 
     A guest is sent to ``FRAPPE_API["LOGIN_URL"]`` and back; an application
     marked "skip authorization" gets its code without the page. Problems that
     cannot be sent back to the client (unknown client, unregistered
-    redirect_uri) answer JSON, never a redirect.
+    redirect_uri) answer JSON, never a redirect. The page can never be framed
+    and its form needs Django's CSRF token, whatever the host's middleware.
     """
 
     template_name = "frappe_api/oauth/authorize.html"
