@@ -11,7 +11,7 @@ from django.core import checks
 def check_provider_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     from oauth2_provider.settings import oauth2_settings
 
-    from .scopes import ApplicationScopes
+    from .scopes import FrappeScopes
     from .validator import FrappeOAuth2Validator
 
     hint = ('Start OAUTH2_PROVIDER from frappe_api.oauth.settings.PROVIDER_SETTINGS: '
@@ -21,7 +21,7 @@ def check_provider_settings(app_configs: Any = None, **kwargs: Any) -> list[chec
         problems.append("OIDC_ENABLED is off: no id_token, userinfo or nonce")
     if not issubclass(oauth2_settings.OAUTH2_VALIDATOR_CLASS, FrappeOAuth2Validator):
         problems.append("OAUTH2_VALIDATOR_CLASS does not extend frappe_api.oauth.validator.FrappeOAuth2Validator")
-    if not issubclass(oauth2_settings.SCOPES_BACKEND_CLASS, ApplicationScopes):
-        problems.append("SCOPES_BACKEND_CLASS does not extend frappe_api.oauth.scopes.ApplicationScopes")
+    if not issubclass(oauth2_settings.SCOPES_BACKEND_CLASS, FrappeScopes):
+        problems.append("SCOPES_BACKEND_CLASS does not extend frappe_api.oauth.scopes.FrappeScopes")
     return [checks.Error(f"OAUTH2_PROVIDER: {problem}.", hint=hint, id="frappe_api_oauth.E001")
             for problem in problems]

@@ -19,18 +19,18 @@ from ..conf import api_settings
 
 def application_scopes(application: Any) -> list[str]:
     """The scopes ``application`` may be granted: never ``openid`` when it has no id_token algorithm."""
-    from .models import ApplicationScopes as Row
+    from .models import ApplicationScopes
 
     try:
         granted = application.frappe_scopes.as_list()
-    except (Row.DoesNotExist, AttributeError):
+    except (ApplicationScopes.DoesNotExist, AttributeError):
         granted = api_settings.OAUTH_DEFAULT_CLIENT_SCOPES.split()
     signs_id_tokens = bool(getattr(application, "algorithm", ""))
     return [scope for scope in granted
             if scope in api_settings.OAUTH_SCOPES and (scope != "openid" or signs_id_tokens)]
 
 
-class ApplicationScopes(BaseScopes):
+class FrappeScopes(BaseScopes):
     """Scopes defined in ``FRAPPE_API["OAUTH_SCOPES"]``, granted per application."""
 
     def get_all_scopes(self) -> dict[str, str]:

@@ -24,7 +24,7 @@ PROVIDER_SETTINGS = {
     # Frappe's claims (sub, name, email, roles...), its issuer, HS256 id_tokens keyed by the client secret.
     "OAUTH2_VALIDATOR_CLASS": "frappe_api.oauth.validator.FrappeOAuth2Validator",
     # Scopes per application (admin inline), from FRAPPE_API["OAUTH_SCOPES"].
-    "SCOPES_BACKEND_CLASS": "frappe_api.oauth.scopes.ApplicationScopes",
+    "SCOPES_BACKEND_CLASS": "frappe_api.oauth.scopes.FrappeScopes",
     "PKCE_REQUIRED": pkce_required,
     # Frappe's token lifetime (expires_in 3600); an id_token lives as long as its access token.
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,

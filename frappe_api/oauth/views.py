@@ -32,7 +32,7 @@ from oauth2_provider.views.mixins import OAuthLibMixin
 from ..auth.oauth import bearer_user
 from ..conf import api_settings
 from .claims import issuer, user_claims
-from .scopes import ApplicationScopes
+from .scopes import FrappeScopes
 
 
 def oauth_error(error: str, description: str, status: int = 400) -> JsonResponse:
@@ -269,7 +269,7 @@ class DiscoveryView(ProtocolView):
             "id_token_signing_alg_values_supported": algorithms,
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "code_challenge_methods_supported": ["S256", "plain"],
-            "scopes_supported": list(ApplicationScopes().get_all_scopes()),
+            "scopes_supported": list(FrappeScopes().get_all_scopes()),
             "claims_supported": ["sub", "name", "given_name", "family_name", "email", "roles", "iss", "aud",
                                  "exp", "iat", "auth_time", "nonce", "at_hash"],
         })
