@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 import typing
@@ -54,12 +55,35 @@ def _convert(name: str, value: Any, hint: Any) -> Any:
     raise FrappeTypeError(f"Argument '{name}' should be of type {target.__name__} but got {type(value).__name__!r}")
 
 
-def check_arguments(target: Callable[..., Any], signature: inspect.Signature, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``kwargs`` converted to the annotated types; a value that cannot be is a 417 naming the argument."""
+@functools.lru_cache(maxsize=1024)
+def _function_contract(function: Callable[..., Any], bound: bool) -> tuple[inspect.Signature, dict[str, Any]]:
+    signature = inspect.signature(function)
+    parameters = list(signature.parameters.values())
+    if bound and parameters and parameters[0].kind in (parameters[0].POSITIONAL_ONLY,
+                                                       parameters[0].POSITIONAL_OR_KEYWORD):
+        signature = signature.replace(parameters=parameters[1:])  # self or cls, as a bound method's signature
+    try:
+        hints = typing.get_type_hints(function)
+    except Exception:  # noqa: BLE001 - unresolvable annotations: no checks
+        hints = {}
+    return signature, hints
+
+
+def contract(target: Callable[..., Any]) -> tuple[inspect.Signature, dict[str, Any]]:
+    """``target``'s signature and type hints, worked out once per function (also for its bound methods)."""
+    function = getattr(target, "__func__", target)
+    if isinstance(function, types.FunctionType):
+        return _function_contract(function, inspect.ismethod(target))
     try:
         hints = typing.get_type_hints(target)
     except Exception:  # noqa: BLE001 - unresolvable annotations: no checks
         hints = {}
+    return inspect.signature(target), hints
+
+
+def check_arguments(target: Callable[..., Any], signature: inspect.Signature, hints: dict[str, Any],
+                    kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` converted to the annotated types; a value that cannot be is a 417 naming the argument."""
     checked = {}
     for key, value in kwargs.items():
         hint = hints.get(key, inspect.Parameter.empty)

@@ -88,10 +88,10 @@ def whitelisted(target: Any) -> Whitelisted | None:
 
 def call_with_arguments(target: Callable[..., Any], arguments: dict[str, Any]) -> Any:
     """Call ``target`` with the arguments it declares (type-checked); the rest are dropped, as Frappe drops them."""
-    from .typing import check_arguments
+    from .typing import check_arguments, contract
 
-    signature = inspect.signature(target)
+    signature, hints = contract(target)
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
     kwargs = {key: value for key, value in arguments.items()
               if key not in FRAMEWORK_ARGUMENTS and (accepts_any or key in signature.parameters)}
-    return target(**check_arguments(target, signature, kwargs))
+    return target(**check_arguments(target, signature, hints, kwargs))
