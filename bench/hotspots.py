@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> None:
 
     state = json.loads((BENCH / ".work" / f"state-{args.database}.json").read_text())
     client = _client(state)
-    by_key = {scenario.key: scenario for scenario in scenarios(state["document"], state["project"])}
+    by_key = {scenario.key: scenario
+              for scenario in scenarios(state["document"], state["project"], state["rows"])}
 
     def send(call: object) -> None:
         response = client.generic(call.method, call.path, call.body or b"", content_type="application/json")

@@ -29,7 +29,7 @@ from typing import Any
 
 import loadgen
 import report
-from scenarios import CONTENDERS, LABELS, Call, Scenario, normalise, scenarios
+from scenarios import CONTENDERS, DEEP_START, LABELS, Call, Scenario, deep_start, normalise, scenarios
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
@@ -207,7 +207,7 @@ def bench_database(database: str, args: argparse.Namespace, progress: Progress) 
                                 "--sql", str(WORK / f"sql-{database}.json")).strip().splitlines()[-1])
     for key, counts in queries.items():
         log(f"  {key}: " + ", ".join(f"{contender} {count}" for contender, count in counts.items()))
-    all_scenarios = scenarios(state["document"], state["project"])
+    all_scenarios = scenarios(state["document"], state["project"], state["rows"])
     timings: dict[str, Any] = {}
     log(f"== {database}: gunicorn on 127.0.0.1:{PORTS[database]} ({args.workers} workers x {args.threads} threads)")
     with gunicorn(database, state, args.workers, args.threads) as port:
@@ -243,8 +243,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.concurrency = [int(value) for value in args.concurrency.split(",")]
     if min(args.seconds, args.warmup, args.rounds, *args.concurrency) < 1:
         parser.error("--seconds, --warmup, --rounds and every concurrency must be at least 1")
-    if args.rows <= 50_020:
-        log("note: fewer rows than the deep page's limit_start=50000 reaches: that page will be empty")
+    if deep_start(args.rows) < DEEP_START:
+        log(f"note: {args.rows:,} rows: the deep page starts at limit_start={deep_start(args.rows):,}, "
+            f"not {DEEP_START:,}")
     args.wrk = loadgen.wrk_available()
     args.command = " ".join(["python", "bench/run.py", *(argv if argv is not None else sys.argv[1:])])
     return args
@@ -268,7 +269,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.wrk:
         log("wrk not found: using the Python keep-alive client (its own CPU use lowers every figure)")
     check_services(args.databases)
-    pairs = len(scenarios("x", "y")) * len(CONTENDERS) * len(args.databases)
+    pairs = len(scenarios("x", "y", args.rows)) * len(CONTENDERS) * len(args.databases)
     runs = pairs * (1 + len(args.concurrency) * args.rounds)
     estimate = pairs * (args.warmup + len(args.concurrency) * args.rounds * args.seconds) + runs * 0.2
     log(f"{runs} load runs ({args.rounds} rounds of {args.seconds:g} s per concurrency, {args.warmup:g} s warm-ups): "
@@ -286,7 +287,8 @@ def main(argv: list[str] | None = None) -> None:
     results["settings"]["minutes"] = round((time.monotonic() - started) / 60, 1)
     results["machine"]["load_after"] = "%.2f %.2f %.2f" % os.getloadavg()
     results["machine"]["revision_after"] = report.revision()
-    results["scenarios"] = [{"key": s.key, "title": s.title, "kind": s.kind} for s in scenarios("x", "y")]
+    results["scenarios"] = [{"key": s.key, "title": s.title, "kind": s.kind}
+                            for s in scenarios("x", "y", args.rows)]
     (WORK / "results.json").write_text(json.dumps(results, indent=1))
     write_report(results, args.output)
     log(f"the benchmark took {results['settings']['minutes']} min")

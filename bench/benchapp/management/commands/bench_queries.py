@@ -34,7 +34,7 @@ class Command(BaseCommand):
         counts: dict[str, dict[str, int]] = {}
         statements: dict[str, dict[str, list[str]]] = {}
         try:
-            for scenario in scenarios(run["document"], run["project"]):
+            for scenario in scenarios(run["document"], run["project"], run["rows"]):
                 for contender in CONTENDERS:
                     call = scenario.calls[contender]
                     for _ in range(2):
