@@ -17,6 +17,7 @@ from scenarios import CONTENDERS, LABELS
 DATABASE_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 FRAPPE = ("c_v1", "c_v2")
 LIST_FLOOR, LIST_OVER_DRF, ONE_OVER_DRF = 0.8, 3.0, 2.0
+RATIO_TICKS = (0.25, 0.5, 0.8, 1, 2, 3, 5, 10)
 PACKAGES = ("Django", "djangorestframework", "django-filter", "orjson", "gunicorn", "psycopg")
 
 
@@ -177,6 +178,7 @@ def markdown(results: dict[str, Any]) -> str:
 def chart(results: dict[str, Any], path: Path) -> None:
     """Bars of v1/a, v2/a, v1/b, v2/b per request, one panel per database and concurrency (log scale)."""
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -201,6 +203,8 @@ def chart(results: dict[str, Any], path: Path) -> None:
             for level, style in ((LIST_FLOOR, ":"), (1.0, "-"), (ONE_OVER_DRF, "--"), (LIST_OVER_DRF, "-.")):
                 axis.axhline(level, color="grey", linewidth=0.8, linestyle=style)
             axis.set_yscale("log")
+            axis.set_yticks(RATIO_TICKS, [f"{tick:g}" for tick in RATIO_TICKS])
+            axis.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
             axis.set_xticks(range(len(scenarios)), [s["key"] for s in scenarios], rotation=30, ha="right")
             axis.set_title(f"{DATABASE_LABELS[database]}, concurrency {concurrency}")
             axis.grid(axis="y", which="both", alpha=0.3)
