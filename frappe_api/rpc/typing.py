@@ -55,18 +55,22 @@ def _convert(name: str, value: Any, hint: Any) -> Any:
     raise FrappeTypeError(f"Argument '{name}' should be of type {target.__name__} but got {type(value).__name__!r}")
 
 
+def _hints(target: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(target)
+    except Exception:  # noqa: BLE001 - unresolvable annotations: no checks
+        return {}
+
+
 @functools.lru_cache(maxsize=1024)
 def _function_contract(function: Callable[..., Any], bound: bool) -> tuple[inspect.Signature, dict[str, Any]]:
+    """A function's signature (less ``self``/``cls`` when ``bound``) and type hints, kept per function."""
     signature = inspect.signature(function)
     parameters = list(signature.parameters.values())
     if bound and parameters and parameters[0].kind in (parameters[0].POSITIONAL_ONLY,
                                                        parameters[0].POSITIONAL_OR_KEYWORD):
-        signature = signature.replace(parameters=parameters[1:])  # self or cls, as a bound method's signature
-    try:
-        hints = typing.get_type_hints(function)
-    except Exception:  # noqa: BLE001 - unresolvable annotations: no checks
-        hints = {}
-    return signature, hints
+        signature = signature.replace(parameters=parameters[1:])
+    return signature, _hints(function)
 
 
 def contract(target: Callable[..., Any]) -> tuple[inspect.Signature, dict[str, Any]]:
@@ -74,11 +78,7 @@ def contract(target: Callable[..., Any]) -> tuple[inspect.Signature, dict[str, A
     function = getattr(target, "__func__", target)
     if isinstance(function, types.FunctionType):
         return _function_contract(function, inspect.ismethod(target))
-    try:
-        hints = typing.get_type_hints(target)
-    except Exception:  # noqa: BLE001 - unresolvable annotations: no checks
-        hints = {}
-    return inspect.signature(target), hints
+    return inspect.signature(target), _hints(target)
 
 
 def check_arguments(target: Callable[..., Any], signature: inspect.Signature, hints: dict[str, Any],
