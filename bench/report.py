@@ -125,7 +125,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"| Python | {described['python']} |",
         f"| Packages | {versions} |",
         f"| Databases | {databases}; Redis {described['redis']} (cache and `cached_db` sessions) |",
-        f"| Server | gunicorn, gthread, {settings['workers']} workers x {settings['threads']} threads, DEBUG off, "
+        f"| Server | gunicorn, gthread, {settings['workers']} workers x {settings['threads']} threads, `--reuse-port`, "
+        "DEBUG off, "
         "`CONN_MAX_AGE=600`, Django's default middleware, one process tree serving every contender |",
         f"| Load | {described['loadgen']}, keep-alive, 127.0.0.1; {settings['warmup']:g} s warm-up, then "
         f"{settings['rounds']} interleaved rounds of {settings['seconds']:g} s per concurrency |",

@@ -83,12 +83,16 @@ def check_services(databases: list[str]) -> None:
 
 @contextlib.contextmanager
 def gunicorn(database: str, state: dict[str, Any], workers: int, threads: int) -> Iterator[int]:
-    """Serve the bench project on 127.0.0.1; stop the server (and only it) on the way out."""
+    """Serve the bench project on 127.0.0.1; stop the server (and only it) on the way out.
+
+    ``--reuse-port`` gives each worker its own listening socket, so the kernel spreads wrk's keep-alive
+    connections over the workers; on one shared socket most of them land in the first worker to wake
+    (all 8 in one process at times, which then serves them on one core)."""
     port = PORTS[database]
     errors = WORK / f"gunicorn-{database}.log"
     command = [str(BIN / "gunicorn"), "benchproject.wsgi:application", "--bind", f"127.0.0.1:{port}",
                "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
-               "--keep-alive", "5", "--error-logfile", str(errors), "--log-level", "warning"]
+               "--keep-alive", "5", "--reuse-port", "--error-logfile", str(errors), "--log-level", "warning"]
     server = subprocess.Popen(command, env=django_env(database), cwd=BENCH, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
