@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run test test-postgres test-mariadb test-all migrate seed serve-prod clean
+.PHONY: venv run test test-postgres test-mariadb test-all migrate seed serve-prod bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ serve-prod: venv
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(PROD_ENV) $(BIN)/python manage.py seed_demo
 	$(PROD_ENV) $(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+
+# The benchmark (README, "Benchmark"): plain Django, DRF and frappe_api on SQLite and PostgreSQL, about 20 minutes.
+# Needs PostgreSQL and Redis on 127.0.0.1; BENCH_ARGS is passed on (e.g. BENCH_ARGS=--quick for a smoke run).
+bench: venv
+	$(BIN)/pip install --quiet "gunicorn>=22" "matplotlib>=3.8" "pyinstrument>=4.6" "psycopg[binary]>=3.1" "redis>=5.0"
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk) \
+		|| echo "wrk could not be installed: bench/run.py falls back to its Python load generator"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

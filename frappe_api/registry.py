@@ -26,6 +26,7 @@ from django.core.cache import caches
 from django.db import models
 from django.db.utils import DatabaseError
 
+from . import runtime
 from .conf import api_settings
 from .exceptions import DoesNotExistError
 from .meta import DocTypeMeta, DocTypeOptions, build_meta
@@ -142,18 +143,21 @@ class Registry:
         return f"{api_settings.CACHE_PREFIX}:registry_version"
 
     def _shared_version(self) -> str:
-        cache = caches[api_settings.CACHE_ALIAS]
-        version = cache.get(self._cache_key)
+        version = runtime.cached(self._cache_key)  # with the runtime settings: one round trip per request
         if version is None:
+            cache = caches[api_settings.CACHE_ALIAS]
             cache.add(self._cache_key, uuid.uuid4().hex, timeout=None)
             version = cache.get(self._cache_key)
+            runtime.remember(self._cache_key, version)
         return version
 
     def invalidate(self, *, local_only: bool = False) -> None:
         """Drop this process's snapshot; unless ``local_only``, make every other process drop theirs too."""
         self._loaded = False
         if not local_only:
-            caches[api_settings.CACHE_ALIAS].set(self._cache_key, uuid.uuid4().hex, timeout=None)
+            version = uuid.uuid4().hex
+            caches[api_settings.CACHE_ALIAS].set(self._cache_key, version, timeout=None)
+            runtime.remember(self._cache_key, version)
 
     def refresh_if_stale(self) -> None:
         """Rebuild the snapshot when another process (or an admin save) changed the registry."""
@@ -248,6 +252,7 @@ class Registry:
 
 
 registry = Registry()
+runtime.read_per_request(lambda: registry._cache_key)
 
 
 def sync_code_registrations(**kwargs: Any) -> None:

@@ -4,13 +4,20 @@
 the admin, else the Django setting. The row's values are kept in Django's
 cache and dropped on every save, so every worker sees a change at its next
 read (with a shared cache such as Redis).
+
+Inside a request, ``cached(key)`` reads such shared state once: the row and
+every key registered with ``read_per_request`` (the registry's version token)
+come in one round trip, at the first read, and serve the rest of the request.
 """
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
 
 from .conf import api_settings
 
@@ -28,26 +35,73 @@ def _cache_key() -> str:
     return f"{api_settings.CACHE_PREFIX}:runtime_settings"
 
 
+# What the current request read from the shared cache, by key; None outside a request.
+_request_reads: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "frappe_api_request_reads", default=None)
+_per_request_keys: list[Callable[[], str]] = [_cache_key]
+
+
+def _start_request(**kwargs: Any) -> None:
+    _request_reads.set({})
+
+
+def _finish_request(**kwargs: Any) -> None:
+    _request_reads.set(None)
+
+
+request_started.connect(_start_request, dispatch_uid="frappe_api_request_reads_started")
+request_finished.connect(_finish_request, dispatch_uid="frappe_api_request_reads_finished")
+
+
+def read_per_request(key: Callable[[], str]) -> None:
+    """Fetch the cache key ``key()`` with the settings row, once per request (see ``cached``)."""
+    _per_request_keys.append(key)
+
+
+def cached(key: str) -> Any:
+    """The shared cache's value for ``key``. Inside a request the first read fetches it together with every
+    per-request key in one round trip, and later reads answer that; outside a request every read asks the cache."""
+    reads = _request_reads.get()
+    if reads is None:
+        return caches[api_settings.CACHE_ALIAS].get(key)
+    if key not in reads:
+        wanted = {key, *(per_request() for per_request in _per_request_keys)} - reads.keys()
+        found = caches[api_settings.CACHE_ALIAS].get_many(list(wanted))
+        reads.update((name, found.get(name)) for name in wanted)
+    return reads[key]
+
+
+def remember(key: str, value: Any) -> None:
+    """What this process just wrote to ``key`` (None: read it again), for the rest of the request."""
+    reads = _request_reads.get()
+    if reads is not None:
+        if value is None:
+            reads.pop(key, None)
+        else:
+            reads[key] = value
+
+
 def values() -> dict[str, Any]:
     """The stored row's values (empty when none is stored), from the cache when possible."""
     from django.db.utils import DatabaseError
 
     from .models import ApiSettings
 
-    cache = caches[api_settings.CACHE_ALIAS]
-    cached = cache.get(_cache_key())
-    if cached is None:
+    stored = cached(_cache_key())
+    if stored is None:
         try:
-            cached = ApiSettings.objects.order_by("pk").values().first() or {}
+            stored = ApiSettings.objects.order_by("pk").values().first() or {}
         except DatabaseError:  # not migrated yet
             return {}
-        cache.set(_cache_key(), cached, timeout=None)
-    return cached
+        caches[api_settings.CACHE_ALIAS].set(_cache_key(), stored, timeout=None)
+        remember(_cache_key(), stored)
+    return stored
 
 
 def invalidate(**kwargs: Any) -> None:
     """Forget the cached row (connected to the model's save and delete)."""
     caches[api_settings.CACHE_ALIAS].delete(_cache_key())
+    remember(_cache_key(), None)
 
 
 def setting(name: str) -> Any:

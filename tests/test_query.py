@@ -269,6 +269,9 @@ def test_or_filters_alone_and_combined(admin_client, todos):
     ({"filters": json.dumps([["status", "=", "x"]] * 51)}, "ValidationError", "Too many conditions"),
     ({"filters": '{"status": ["=", "a", "b"]}'}, "ValidationError", "Filter for status must be [operator, value]"),
     ({"filters": '[["idx", "in", 9223372036854775808000]]'}, "ValidationError", "Invalid value for Idx"),
+    ({"filters": '[["status", "=", "Open"]]',
+      "or_filters": '[["priority", "=", "High"], ["idx", "in", 9223372036854775808000]]'},
+     "ValidationError", "Invalid value for Idx"),
     ({"fields": '["items.item_code"]'}, "DataError", "Field not permitted in query: items.item_code"),
     ({"fields": '["allocated_to.password"]'}, "DataError", "Field not permitted in query: password"),
     ({"fields": '["sleep(5)"]'}, "DataError", "Use of function sleep in field is restricted"),
@@ -343,3 +346,17 @@ def test_float_and_time_values_that_do_not_fit_are_417(admin_client, timed_order
                              ("Sales Order Item", '[["discount_percentage", ">", "lots"]]')):
         response = admin_client.get(f"/api/resource/{doctype}", {"filters": filters, "parent": "Sales Order"})
         assert response.status_code == 417, doctype
+
+
+def test_nulls_sort_last_descending_and_first_ascending_but_not_null_columns_get_no_nulls_clause(admin_client,
+                                                                                                  todos):
+    def listed(order_by):
+        body = admin_client.get("/api/resource/ToDo", {"fields": '["name"]', "order_by": order_by, "debug": "1"})
+        sql = json.loads(body.json()["exc"])[0].upper()
+        return [row["name"] for row in body.json()["data"]], sql.partition("ORDER BY")[2]
+
+    assert listed("date desc")[0] == ["t4", "t1", "t2", "t3"]
+    assert listed("date asc")[0] == ["t3", "t2", "t1", "t4"]
+    names, order = listed("status asc")  # NOT NULL: the database's plain order, which an index can serve
+    assert names == ["t3", "t2", "t4", "t1"] and "NULL" not in order
+    assert "NULL" not in listed("modified desc")[1]

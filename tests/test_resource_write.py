@@ -132,6 +132,30 @@ def test_create_link_by_name_and_unknown_link_is_417(admin_client):
     assert ToDo.objects.count() == 1
 
 
+def test_create_costs_one_query_per_link_then_the_insert_and_the_read_back(admin_client, django_assert_num_queries):
+    UserFactory(username="bob")
+    admin_client.post_json("/api/resource/ToDo", {"description": "warm-up"})
+    # session, user, savepoint (the test's transaction holds the request's), bob, INSERT, release, read back
+    with django_assert_num_queries(7):
+        response = admin_client.post_json("/api/resource/ToDo", {"description": "x", "allocated_to": "bob"})
+    assert response.status_code == 200 and response.json()["data"]["allocated_to"] == "bob"
+
+
+def test_a_generated_hash_name_another_row_has_is_replaced_by_a_new_one(admin_client, monkeypatch):
+    from frappe_api import naming
+
+    ToDoFactory(name="taken00000")
+    names = iter(["taken00000", "fresh00000"])
+    monkeypatch.setattr(naming, "make_hash", lambda: next(names))
+    response = admin_client.post_json("/api/resource/ToDo", {"description": "x"})
+    assert response.status_code == 200 and response.json()["data"]["name"] == "fresh00000"
+    monkeypatch.setattr(naming, "make_hash", lambda: "taken00000")
+    response = admin_client.post_json("/api/resource/ToDo", {"description": "y"})
+    assert response.status_code == 409 and response.json()["exc_type"] == "DuplicateEntryError"
+    assert server_messages(response.json())[0]["message"] == "ToDo taken00000 already exists"
+    assert sorted(ToDo.objects.values_list("name", flat=True)) == ["fresh00000", "taken00000"]
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2", b'{"a": ', b"\xff\xfe"])
 def test_create_with_malformed_json_is_417_not_500(admin_client, body):
     response = admin_client.post("/api/resource/ToDo", body, content_type="application/json")

@@ -132,6 +132,18 @@ def test_get_list_and_get_count(admin_client, notes):
         "message": 1}
 
 
+def test_read_only_methods_answer_a_get_in_one_query_without_a_transaction(admin_client, notes,
+                                                                           django_assert_num_queries):
+    params = {"doctype": "Note", "filters": '{"public": 1}'}
+    admin_client.get(f"{C}.get_count", params)
+    with django_assert_num_queries(3):  # session, user, the count: no transaction to open and roll back
+        assert admin_client.get(f"{C}.get_count", params).json() == {"message": 2}
+    with django_assert_num_queries(3):
+        assert len(admin_client.get(f"{C}.get_list", params).json()["message"]) == 2
+    with django_assert_num_queries(6):  # without read_only a GET runs in a savepoint (here) rolled back
+        assert admin_client.get(f"{C}.get", {"doctype": "Note", "name": "n1"}).status_code == 200
+
+
 def test_get_and_get_value(admin_client, notes):
     assert admin_client.get(f"{C}.get", {"doctype": "Note", "name": "n1"}).json()["message"]["title"] == "Note 1"
     by_filter = admin_client.get(f"{C}.get", {"doctype": "Note", "filters": '{"title": "Note 2"}'})

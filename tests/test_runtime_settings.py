@@ -108,3 +108,49 @@ def test_another_process_sees_a_change_without_restart(settings):
     row.save()
     assert ask_other_worker() == "6"
     caches["default"].clear()
+
+
+def test_a_request_reads_the_settings_row_and_registry_version_in_one_cache_round_trip(admin_client, monkeypatch):
+    from frappe_api.conf import api_settings
+    from frappe_api.registry import registry
+
+    assert admin_client.get("/api/resource/ToDo").status_code == 200
+    cache = caches[api_settings.CACHE_ALIAS]
+    shared = {runtime._cache_key(), registry._cache_key}
+    reads, inside_get_many = [], []  # LocMemCache's get_many calls get: count round trips, not calls
+    get, get_many = cache.get, cache.get_many
+
+    def counted_get(key, *args, **kwargs):
+        if not inside_get_many:
+            reads.append({key})
+        return get(key, *args, **kwargs)
+
+    def counted_get_many(keys, *args, **kwargs):
+        reads.append(set(keys))
+        inside_get_many.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    monkeypatch.setattr(cache, "get", counted_get)
+    monkeypatch.setattr(cache, "get_many", counted_get_many)
+    assert admin_client.get("/api/resource/ToDo", {"filters": '{"status": "Open"}'}).status_code == 200
+    assert [keys for keys in reads if keys & shared] == [shared]
+    reads.clear()
+    runtime.setting("LOGIN_ATTEMPTS")  # outside a request every read asks the cache
+    runtime.setting("LOGIN_ATTEMPTS")
+    assert [keys for keys in reads if keys & shared] == [{runtime._cache_key()}] * 2
+
+
+def test_a_change_another_worker_made_is_seen_at_the_next_request(admin_client):
+    from frappe_api.registry import registry
+
+    assert admin_client.get("/api/resource/ToDo", {"limit_page_length": 0}).status_code == 200
+    ToDoFactory.create_batch(3)
+    caches["default"].set(runtime._cache_key(), {"max_page_length": 2})  # as another worker's save leaves it
+    assert len(admin_client.get("/api/resource/ToDo", {"limit_page_length": 0}).json()["data"]) == 2
+    version = caches["default"].get(registry._cache_key)
+    caches["default"].set(registry._cache_key, "changed elsewhere")
+    assert admin_client.get("/api/resource/ToDo").status_code == 200
+    assert registry._version == "changed elsewhere" != version

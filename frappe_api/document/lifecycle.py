@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 from .. import naming
 from ..exceptions import (
     DocstatusTransitionError,
+    DuplicateEntryError,
     LinkExistsError,
     TimestampMismatchError,
     UpdateAfterSubmitError,
@@ -179,12 +180,30 @@ def retry_on_deadlock(write: Callable[[], Any]) -> Any:
     raise AssertionError("unreachable")
 
 
+class _HashNameTaken(Exception):
+    """The INSERT of a generated hash name failed on a unique key (``error``): maybe another row has the name."""
+
+    def __init__(self, name: Any, error: DuplicateEntryError) -> None:
+        super().__init__(name)
+        self.name, self.error = name, error
+
+
 def insert_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_client_name: bool = False) -> Any:
-    """Create a document (and its child rows) from a client's dict and answer its name. Needs ``create``."""
+    """Create a document (and its child rows) from a client's dict and answer its name. Needs ``create``.
+
+    A generated hash name is not looked up first: when another row already has it (as good as never), the
+    rolled-back write runs again with a new one, as Frappe retries its INSERT."""
     check_permission(meta, "create", user)
     if meta.options.issingle:
         return update_doc(meta, meta.doctype, data, user)
-    return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name))
+    for attempt in range(naming.HASH_ATTEMPTS):
+        try:
+            return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name))
+        except _HashNameTaken as taken:
+            exists = meta.model._default_manager.filter(**{meta.name.attname: taken.name}).exists()
+            if attempt == naming.HASH_ATTEMPTS - 1 or not exists:
+                raise taken.error from None
+    raise AssertionError("unreachable")
 
 
 def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_name: bool) -> Any:
@@ -204,16 +223,17 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
             client_name = data.get("name")
             name = naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name)
             if meta.naming_rule == "hash" and not (honour_client_name and client_name not in (None, "")):
-                for _ in range(naming.HASH_ATTEMPTS):
-                    if not meta.model._default_manager.filter(**{meta.name.attname: name}).exists():
-                        break
-                    name = naming.make_hash()
                 exclude.add(meta.name.attname)
     if name is not None:
         setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, name)))
     run_hooks(instance, ("before_insert", *BEFORE["save"]))
     values.full_clean(meta, instance, exclude)
-    values.save(meta, instance, creating=True)
+    try:
+        values.save(meta, instance, creating=True)
+    except DuplicateEntryError as exc:
+        if meta.name.attname in exclude:
+            raise _HashNameTaken(getattr(instance, meta.name.attname), exc) from None
+        raise
     tables.save(meta, instance, rows)
     _write_virtual_tables(meta, instance, data, user)
     run_hooks(instance, ("after_insert", *AFTER["save"]))

@@ -134,19 +134,49 @@ def _translate_validation(meta: DocTypeMeta, instance: models.Model, exc: Django
     return MandatoryError(f"{prefix}Error: Value missing for {meta.doctype}: {', '.join(missing)}")
 
 
+def _in_model_checks(instance: models.Model, model_field: models.Field) -> bool:
+    """Whether a uniqueness or constraint check of the model involves ``model_field`` (excluding it would skip it)."""
+    options = [instance._meta, *(parent._meta for parent in instance._meta.get_parent_list())]
+    return model_field.unique or any(
+        any(model_field.name in together for together in opts.unique_together)
+        or any(not isinstance(constraint, models.UniqueConstraint) or constraint.expressions
+               or model_field.name in constraint.fields for constraint in opts.constraints)
+        for opts in options)
+
+
+def loaded_links(meta: DocTypeMeta, instance: models.Model) -> set[str]:
+    """Link fields holding a target just read from the database (``resolve_link``): Django's validation would
+    only query for that row again. Links with choices, validators or in a model check stay validated."""
+    names = set()
+    for api_field in meta.fields.values():
+        model_field = api_field.model_field
+        if not api_field.is_link or not model_field.is_cached(instance):
+            continue
+        target = model_field.get_cached_value(instance)
+        if target is None or target._state.adding or model_field.remote_field.limit_choices_to \
+                or model_field.validators or model_field.choices:
+            continue
+        if getattr(target, model_field.target_field.attname) == getattr(instance, model_field.attname) \
+                and not _in_model_checks(instance, model_field):
+            names.add(model_field.name)
+    return names
+
+
 def full_clean(meta: DocTypeMeta, instance: models.Model, exclude: set[str] | None = None, *,
                prefix: str = "") -> None:
     """Django's model validation; its errors become Frappe's (417/409), naming the field."""
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude={*(exclude or ()), *loaded_links(meta, instance)})
     except DjangoValidationError as exc:
         raise _translate_validation(meta, instance, exc, prefix) from None
 
 
 def save(meta: DocTypeMeta, instance: models.Model, *, creating: bool) -> None:
-    """Write the row; a unique violation the checks could not foresee (a race) is a 409."""
+    """Write the row; a unique violation the checks could not foresee (a race) is a 409.
+
+    Every caller writes inside its own atomic block, which a failure rolls back: no savepoint here."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             instance.save(force_insert=creating)
     except IntegrityError as exc:
         name = getattr(instance, meta.name.attname, "")

@@ -17,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Min, QuerySet, Sum, Value
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum, Value
 
 from ..runtime import setting
 from ..exceptions import DataError, PermissionError, ValidationError
 from ..meta import APIField, DocTypeMeta
 from ..permissions import has_permission
-from .filters import compile_conditions, normalize_filters, resolve_field
+from .filters import ORM_VALUE_ERRORS, compile_conditions, normalize_filters, resolve_field
 from .params import ListQuery
 
 _ALIAS_RE = re.compile(r"^(?P<expr>.+?)\s+as\s+(?P<alias>[A-Za-z_][A-Za-z0-9_]*)$", re.IGNORECASE | re.DOTALL)
@@ -176,11 +177,25 @@ class Compiler:
         return terms
 
 
-def _ordering(terms: list[tuple[Any, str]]) -> list[Any]:
+def _never_null(meta: DocTypeMeta, target: Any) -> bool:
+    """Whether ``target`` is a NOT NULL column of the DocType's own table (not a join, annotation or aggregate)."""
+    if not isinstance(target, str) or "__" in target:
+        return False
+    try:
+        model_field = meta.model._meta.get_field(target)
+    except FieldDoesNotExist:
+        return False
+    return model_field.concrete and not model_field.null
+
+
+def _ordering(meta: DocTypeMeta, terms: list[tuple[Any, str]]) -> list[Any]:
+    """NULLs last when descending, first when ascending (as Frappe's MariaDB sorts). A NOT NULL column gets no
+    NULLS clause: no row moves, and PostgreSQL can then read the order from an index instead of sorting."""
     ordering = []
     for target, direction in terms:
         expression = F(target) if isinstance(target, str) else target
-        ordering.append(expression.desc(nulls_last=True) if direction == "desc" else expression.asc(nulls_first=True))
+        nulls = None if _never_null(meta, target) else True
+        ordering.append(expression.desc(nulls_last=nulls) if direction == "desc" else expression.asc(nulls_first=nulls))
     return ordering
 
 
@@ -193,14 +208,23 @@ def page_bounds(query: ListQuery) -> tuple[int, int]:
 
 def filter_queryset(meta: DocTypeMeta, queryset: QuerySet, filters: Any, or_filters: Any = None,
                     compiler: Compiler | None = None) -> QuerySet:
-    """``queryset`` narrowed by Frappe ``filters`` (ANDed) and ``or_filters`` (one ORed group)."""
+    """``queryset`` narrowed by Frappe ``filters`` (ANDed) and ``or_filters`` (one ORed group).
+
+    A value the ORM refuses is found again condition by condition (on that error path only) and answered
+    as a 417 naming its field."""
     compiler = compiler or Compiler(meta)
     resolvers = {"get_meta": compiler.child_meta, "meta_for_model": compiler.registry.for_model}
-    where = compile_conditions(meta, normalize_filters(filters), **resolvers)
-    or_conditions = normalize_filters(or_filters, param="or_filters")
-    if or_conditions:
-        where &= compile_conditions(meta, or_conditions, join_or=True, **resolvers)
-    return queryset.filter(where) if where else queryset
+    groups = [(normalize_filters(filters), False), (normalize_filters(or_filters, param="or_filters"), True)]
+    where = Q()
+    for conditions, join_or in groups:
+        if conditions:
+            where &= compile_conditions(meta, conditions, join_or=join_or, **resolvers)
+    try:
+        return queryset.filter(where) if where else queryset
+    except ORM_VALUE_ERRORS:
+        for conditions, join_or in groups:
+            compile_conditions(meta, conditions, join_or=join_or, check_values=True, **resolvers)
+        raise
 
 
 def order_queryset(meta: DocTypeMeta, queryset: QuerySet, order_by: str, compiler: Compiler | None = None,
@@ -215,7 +239,7 @@ def order_queryset(meta: DocTypeMeta, queryset: QuerySet, order_by: str, compile
         terms = [(meta.fields[name].lookup, direction) for name, direction in meta.default_order]
     if terms and not grouped and all(target != meta.name.lookup for target, _ in terms):
         terms.append((meta.name.lookup, "desc"))  # a stable order for paging
-    return queryset.order_by(*_ordering(terms))
+    return queryset.order_by(*_ordering(meta, terms))
 
 
 def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = None, *, user: Any = None

@@ -287,14 +287,21 @@ def _tree_q(meta: DocTypeMeta, api_field: APIField, operator: str, value: Any,
     return ~q if operator.startswith("not ") else q
 
 
+ORM_VALUE_ERRORS = (ValueError, TypeError, FieldError, DjangoValidationError)
+"""What the ORM raises at ``filter()`` time for a value a field cannot hold."""
+
+
 def compile_conditions(meta: DocTypeMeta, conditions: list[Condition], *, join_or: bool = False,
                        get_meta: Callable[[str], DocTypeMeta] | None = None,
-                       meta_for_model: Callable[[Any], DocTypeMeta | None] | None = None) -> Q:
+                       meta_for_model: Callable[[Any], DocTypeMeta | None] | None = None,
+                       check_values: bool = False) -> Q:
     """One ``Q`` for all conditions, ANDed (or ORed with ``join_or``).
 
     A condition on a child-table DocType becomes ``EXISTS`` (a parent matches
     once, however many of its rows match); ``get_meta`` resolves that child
     DocType and ``meta_for_model`` a Link's target for tree operators.
+    ``check_values`` has the ORM try each condition alone, so that a value it
+    refuses is a 417 naming the field.
     """
     combined = Q()
     for condition in conditions:
@@ -314,9 +321,9 @@ def compile_conditions(meta: DocTypeMeta, conditions: list[Condition], *, join_o
             if table is not None:
                 rows = target_meta.queryset().filter(**{table.parent_attname: OuterRef("pk")}).filter(q)
                 q = Q(Exists(rows))
-            else:
-                target_meta.queryset().none().filter(q)  # let the ORM refuse a value now
-        except (ValueError, TypeError, FieldError, DjangoValidationError):
+            elif check_values:
+                target_meta.queryset().none().filter(q)
+        except ORM_VALUE_ERRORS:
             raise ValidationError(f"Invalid value for {api_field.label}: {condition.value!r}") from None
         combined = (combined | q) if join_or else (combined & q)
     return combined

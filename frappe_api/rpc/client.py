@@ -44,7 +44,7 @@ def _read(meta: Any, name: Any) -> dict[str, Any]:
     return document.get_doc(meta, name, current_user())
 
 
-@whitelist(name="frappe.client.get_list")
+@whitelist(name="frappe.client.get_list", read_only=True)
 def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: Any = None, order_by: Any = None,
              limit_start: Any = None, limit_page_length: Any = 20, parent: Any = None, debug: Any = False,
              as_dict: Any = True, or_filters: Any = None) -> list[Any]:
@@ -56,7 +56,7 @@ def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: An
     return rows
 
 
-@whitelist(name="frappe.client.get_count")
+@whitelist(name="frappe.client.get_count", read_only=True)
 def get_count(doctype: str, filters: Any = None, debug: Any = False, cache: Any = False,
               or_filters: Any = None, parent: Any = None) -> int:
     """How many documents the user may read match the filters."""
@@ -244,7 +244,7 @@ def get_doc_permissions(doctype: str, docname: str) -> dict[str, dict[str, int]]
                             for right in RIGHTS}}
 
 
-@whitelist(name="frappe.client.validate_link")
+@whitelist(name="frappe.client.validate_link", read_only=True)
 def validate_link(doctype: str, docname: str, fields: Any = None) -> dict[str, Any]:
     """``{"name": <name or None>, <field>: value...}`` for a Link value; needs select or read."""
     meta = _meta(doctype)
@@ -257,7 +257,7 @@ def validate_link(doctype: str, docname: str, fields: Any = None) -> dict[str, A
     return rows[0] if rows else {"name": None}
 
 
-@whitelist(name="frappe.client.get_time_zone", allow_guest=True)
+@whitelist(name="frappe.client.get_time_zone", allow_guest=True, read_only=True)
 def get_time_zone() -> dict[str, str]:
     """The site's time zone (the operator's ``System Settings.time_zone`` when set)."""
     from ..runtime import time_zone

@@ -36,7 +36,7 @@ def execute(cmd: str, arguments: dict[str, Any], request: Any) -> Any:
     """Call ``cmd`` for ``request``: guest and verb checks, argument checks, one transaction.
 
     Writes made during a GET are rolled back; other verbs commit once, after
-    the method returns.
+    the method returns. A ``read_only`` method's GET runs without a transaction.
     """
     target = resolve(cmd)
     entry = whitelisted(target)
@@ -51,6 +51,8 @@ def execute(cmd: str, arguments: dict[str, Any], request: Any) -> Any:
     request.frappe_arguments = arguments
     token = set_request(request)
     try:
+        if entry.read_only and request.method in READ_METHODS:
+            return call_with_arguments(target, arguments)
         with transaction.atomic():
             result = call_with_arguments(target, arguments)
             if request.method in READ_METHODS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 import typing
@@ -54,12 +55,35 @@ def _convert(name: str, value: Any, hint: Any) -> Any:
     raise FrappeTypeError(f"Argument '{name}' should be of type {target.__name__} but got {type(value).__name__!r}")
 
 
-def check_arguments(target: Callable[..., Any], signature: inspect.Signature, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``kwargs`` converted to the annotated types; a value that cannot be is a 417 naming the argument."""
+def _hints(target: Callable[..., Any]) -> dict[str, Any]:
     try:
-        hints = typing.get_type_hints(target)
+        return typing.get_type_hints(target)
     except Exception:  # noqa: BLE001 - unresolvable annotations: no checks
-        hints = {}
+        return {}
+
+
+@functools.lru_cache(maxsize=1024)
+def _function_contract(function: Callable[..., Any], bound: bool) -> tuple[inspect.Signature, dict[str, Any]]:
+    """A function's signature (less ``self``/``cls`` when ``bound``) and type hints, kept per function."""
+    signature = inspect.signature(function)
+    parameters = list(signature.parameters.values())
+    if bound and parameters and parameters[0].kind in (parameters[0].POSITIONAL_ONLY,
+                                                       parameters[0].POSITIONAL_OR_KEYWORD):
+        signature = signature.replace(parameters=parameters[1:])
+    return signature, _hints(function)
+
+
+def contract(target: Callable[..., Any]) -> tuple[inspect.Signature, dict[str, Any]]:
+    """``target``'s signature and type hints, worked out once per function (also for its bound methods)."""
+    function = getattr(target, "__func__", target)
+    if isinstance(function, types.FunctionType):
+        return _function_contract(function, inspect.ismethod(target))
+    return inspect.signature(target), _hints(target)
+
+
+def check_arguments(target: Callable[..., Any], signature: inspect.Signature, hints: dict[str, Any],
+                    kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` converted to the annotated types; a value that cannot be is a 417 naming the argument."""
     checked = {}
     for key, value in kwargs.items():
         hint = hints.get(key, inspect.Parameter.empty)

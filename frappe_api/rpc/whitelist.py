@@ -30,18 +30,21 @@ class Whitelisted:
 
     allow_guest: bool
     methods: tuple[str, ...]
+    read_only: bool = False
 
 
 def whitelist(func: F | None = None, *, allow_guest: bool = False, methods: Iterable[str] = DEFAULT_METHODS,
-              name: str | None = None) -> F | Callable[[F], F]:
+              name: str | None = None, read_only: bool = False) -> F | Callable[[F], F]:
     """Mark ``func`` callable over HTTP (``@whitelist`` or ``@whitelist(allow_guest=True, methods=["POST"])``).
 
     ``name`` registers it under another dotted name too (for example a Frappe
-    method name a front end already calls).
+    method name a front end already calls). ``read_only`` promises the method
+    never writes: a GET then calls it without a transaction to roll back.
     """
 
     def mark(target: F) -> F:
-        target._frappe_whitelisted = Whitelisted(allow_guest, tuple(m.upper() for m in methods))  # type: ignore[attr-defined]
+        target._frappe_whitelisted = Whitelisted(  # type: ignore[attr-defined]
+            allow_guest, tuple(m.upper() for m in methods), read_only)
         qualname = getattr(target, "__qualname__", "")
         if "." not in qualname and "<" not in qualname:  # a module-level function, not a method
             _methods[f"{target.__module__}.{qualname}"] = target
@@ -85,10 +88,10 @@ def whitelisted(target: Any) -> Whitelisted | None:
 
 def call_with_arguments(target: Callable[..., Any], arguments: dict[str, Any]) -> Any:
     """Call ``target`` with the arguments it declares (type-checked); the rest are dropped, as Frappe drops them."""
-    from .typing import check_arguments
+    from .typing import check_arguments, contract
 
-    signature = inspect.signature(target)
+    signature, hints = contract(target)
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
     kwargs = {key: value for key, value in arguments.items()
               if key not in FRAMEWORK_ARGUMENTS and (accepts_any or key in signature.parameters)}
-    return target(**check_arguments(target, signature, kwargs))
+    return target(**check_arguments(target, signature, hints, kwargs))

@@ -1,0 +1,30 @@
+"""The benchmark's tables: a ToDo-like table with a Link (ForeignKey) to a Project table."""
+
+from django.db import models
+
+from frappe_api.models import Document
+
+STATUS_CHOICES = [("Open", "Open"), ("Closed", "Closed"), ("Cancelled", "Cancelled")]
+PRIORITY_CHOICES = [("Low", "Low"), ("Medium", "Medium"), ("High", "High")]
+
+
+class Project(Document):
+    """The Link target, named by ``project_name``."""
+
+    project_name = models.CharField(max_length=140, unique=True)
+    status = models.CharField(max_length=20, default="Open")
+
+
+class ToDo(Document):
+    """Frappe's ToDo, indexed as a deployment would index it: ``modified`` (the default sort, from
+    ``Document``), the ``project`` Link, and the usual filters in the default order."""
+
+    description = models.TextField()
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default="Open")
+    priority = models.CharField(max_length=20, choices=PRIORITY_CHOICES, default="Medium")
+    date = models.DateField(null=True, blank=True)
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "ToDo"
+        indexes = [models.Index(fields=["status", "priority", "modified"], name="bench_todo_status_priority")]
