@@ -1,5 +1,9 @@
 """OAuth applications in the Django admin, and the settings check of the OAuth app."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.core.management import call_command
@@ -88,4 +92,10 @@ def test_the_settings_check_names_each_missing_setting():
 
 
 def test_provider_settings_are_importable_from_a_settings_module():
-    assert PROVIDER_SETTINGS["OAUTH2_VALIDATOR_CLASS"] == "frappe_api.oauth.validator.FrappeOAuth2Validator"
+    """A settings module imports them before Django is set up: nothing on that path may touch models."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", "from frappe_api.oauth.settings import PROVIDER_SETTINGS; "
+                           "print(PROVIDER_SETTINGS['OAUTH2_VALIDATOR_CLASS'])"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == PROVIDER_SETTINGS["OAUTH2_VALIDATOR_CLASS"]

@@ -110,13 +110,14 @@ def test_a_code_works_once(jane_client, application):
     assert AccessToken.objects.count() == 1
 
 
-@pytest.mark.parametrize("sent", ["the-wrong-verifier-" + "x" * 30, None])
-def test_a_wrong_or_missing_code_verifier_is_refused(jane_client, application, sent):
+@pytest.mark.parametrize("sent, error", [("the-wrong-verifier-" + "x" * 30, "invalid_grant"),
+                                         (None, "invalid_request")])
+def test_a_wrong_or_missing_code_verifier_is_refused(jane_client, application, sent, error):
     _, challenge = pkce()
     code = code_for(jane_client, application, code_challenge=challenge, code_challenge_method="S256")
     response = exchange(application, code, verifier=sent)
     assert response.status_code == 400
-    assert response.json()["error"] in ("invalid_grant", "invalid_request")
+    assert response.json()["error"] == error
     assert not AccessToken.objects.exists()
 
 
@@ -139,7 +140,19 @@ def test_a_code_is_bound_to_its_redirect_uri(jane_client):
     code = code_for(jane_client, application)
     response = exchange(application, code, redirect_uri="https://client.example/other")
     assert response.status_code == 400
-    assert response.json()["error"] in ("invalid_grant", "invalid_request")
+    assert response.json() == {"error": "invalid_request", "error_description": "Mismatching redirect URI."}
+    assert not AccessToken.objects.exists()
+
+
+@pytest.mark.parametrize("form, error", [
+    ({"grant_type": "password", "username": "jane", "password": "secret"}, "unauthorized_client"),
+    ({"grant_type": "client_credentials"}, "unauthorized_client"),
+    ({"grant_type": "nonsense"}, "unsupported_grant_type"),
+])
+def test_grants_other_than_code_and_refresh_are_refused(jane, application, form, error):
+    response = Client().post(TOKEN, form, HTTP_AUTHORIZATION=basic(application))
+    assert response.status_code == 400
+    assert response.json()["error"] == error
     assert not AccessToken.objects.exists()
 
 

@@ -142,6 +142,13 @@ def test_a_client_cannot_revoke_another_clients_token(tokens):
     assert who(tokens["access_token"]).status_code == 200
 
 
+def test_introspection_takes_post_only(application, tokens):
+    response = Client().get(INTROSPECT, {"token": tokens["access_token"]}, HTTP_AUTHORIZATION=basic(application))
+    assert response.status_code == 405
+    assert response.json()["error"] == "invalid_request"
+    assert response["Allow"] == "POST, OPTIONS"
+
+
 def test_revocation_takes_post_only():
     response = Client().get(REVOKE, {"token": "x"})
     assert response.status_code == 405

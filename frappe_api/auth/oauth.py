@@ -26,6 +26,12 @@ from ..exceptions import AuthenticationError, PermissionError
 FAILED = "Invalid or expired access token"
 
 
+def bearer_token(request: Any) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header ("" when empty), or None for any other header."""
+    scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
 def bearer_user(token: str, request: Any) -> tuple[Any, Any] | None:
     """(user, access token) for a valid ``token`` of an active user, or None."""
     from oauth2_provider.settings import oauth2_settings
@@ -45,10 +51,10 @@ class BearerAuthentication(authentication.BaseAuthentication):
     the API scope a 403."""
 
     def authenticate(self, request: Any) -> tuple[Any, Any] | None:
-        scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
-        if scheme.lower() != "bearer" or not apps.is_installed("oauth2_provider"):
+        token = bearer_token(request)
+        if token is None or not apps.is_installed("oauth2_provider"):
             return None
-        found = bearer_user(value.strip(), request) if value.strip() else None
+        found = bearer_user(token, request) if token else None
         if found is None:
             raise AuthenticationError(FAILED)
         scope = api_settings.OAUTH_API_SCOPE

@@ -29,7 +29,7 @@ from oauth2_provider.models import (
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views.mixins import OAuthLibMixin
 
-from ..auth.oauth import bearer_user
+from ..auth.oauth import bearer_token, bearer_user
 from ..conf import api_settings
 from .claims import issuer, user_claims
 from .scopes import FrappeScopes
@@ -176,42 +176,57 @@ def _token_details(token: Any, scope: str, user: Any, request: HttpRequest) -> d
     return details
 
 
+INACTIVE = {"active": False}
+
+
+def _introspect_access(checksum: str, request: HttpRequest) -> dict[str, Any] | None:
+    """The access token's details, ``INACTIVE`` when expired or its user disabled, None when unknown."""
+    access = get_access_token_model().objects.select_related("application", "user").filter(
+        token_checksum=checksum).first()
+    if access is None:
+        return None
+    if access.expires <= timezone.now() or access.user is None or not access.user.is_active:
+        return INACTIVE
+    return {**_token_details(access, access.scope, access.user, request), "exp": _epoch(access.expires),
+            "token_type": "Bearer"}
+
+
+def _introspect_refresh(checksum: str, request: HttpRequest) -> dict[str, Any] | None:
+    """A live refresh token's details (the scope of its access token), ``INACTIVE`` when past
+    ``REFRESH_TOKEN_EXPIRE_SECONDS``, orphaned or its user disabled, None when unknown or revoked."""
+    refresh = get_refresh_token_model().objects.select_related("application", "user", "access_token").filter(
+        token_checksum=checksum, revoked__isnull=True).first()
+    if refresh is None:
+        return None
+    lifetime, paired = refresh_token_expire_timedelta(), refresh.access_token
+    if paired is None or not refresh.user.is_active or (lifetime is not None
+                                                         and paired.expires + lifetime <= timezone.now()):
+        return INACTIVE
+    details = _token_details(refresh, paired.scope, refresh.user, request)
+    if lifetime is not None:
+        details["exp"] = _epoch(paired.expires + lifetime)
+    return details
+
+
 def introspect(token: str, hint: str | None, request: HttpRequest) -> dict[str, Any]:
     """RFC 7662's answer for ``token``, as Frappe words it: ``active``, ``client_id``, ``trusted_client``,
-    ``scope``, ``exp``, ``sub`` and, for an ``openid`` token, the user's claims; else ``{"active": false}``."""
-    checksum, now = _checksum(token), timezone.now()
-    lookups = ["access_token", "refresh_token"]
+    ``scope``, ``exp``, ``sub`` and, for an ``openid`` token, the user's claims; else ``{"active": false}``.
+    ``token_type_hint`` only decides which kind is looked up first."""
+    checksum = _checksum(token)
+    lookups = [_introspect_access, _introspect_refresh]
     if hint == "refresh_token":
         lookups.reverse()
-    for kind in lookups:
-        if kind == "access_token":
-            access = get_access_token_model().objects.select_related("application", "user").filter(
-                token_checksum=checksum).first()
-            if access is None:
-                continue
-            if access.expires <= now or access.user is None or not access.user.is_active:
-                break
-            return {**_token_details(access, access.scope, access.user, request), "exp": _epoch(access.expires),
-                    "token_type": "Bearer"}
-        refresh = get_refresh_token_model().objects.select_related("application", "user", "access_token").filter(
-            token_checksum=checksum, revoked__isnull=True).first()
-        if refresh is None:
-            continue
-        lifetime = refresh_token_expire_timedelta()
-        paired = refresh.access_token
-        if paired is None or not refresh.user.is_active or (lifetime is not None and paired.expires + lifetime <= now):
-            break
-        details = _token_details(refresh, paired.scope, refresh.user, request)
-        if lifetime is not None:
-            details["exp"] = _epoch(paired.expires + lifetime)
-        return details
-    return {"active": False}
+    for lookup in lookups:
+        answer = lookup(checksum, request)
+        if answer is not None:
+            return answer
+    return INACTIVE
 
 
 def _valid_bearer(request: HttpRequest) -> bool:
     """Whether the request carries a live Bearer token of an active user (whatever its scopes)."""
-    scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return scheme.lower() == "bearer" and bool(value.strip()) and bearer_user(value.strip(), request) is not None
+    token = bearer_token(request)
+    return bool(token) and bearer_user(token, request) is not None
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -220,7 +235,7 @@ class IntrospectView(ProtocolView, OAuthLibMixin):
     OAuth client (HTTP Basic or ``client_id``/``client_secret``) or any caller with a valid Bearer token."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+        if bearer_token(request) is not None:
             allowed = _valid_bearer(request)
         else:
             allowed = _sends_client_credentials(request) and self.authenticate_client(request)
@@ -230,7 +245,7 @@ class IntrospectView(ProtocolView, OAuthLibMixin):
             response["WWW-Authenticate"] = 'Basic realm="introspection"'
             return response
         token = request.POST.get("token", "")
-        answer = introspect(token, request.POST.get("token_type_hint"), request) if token else {"active": False}
+        answer = introspect(token, request.POST.get("token_type_hint"), request) if token else INACTIVE
         return JsonResponse(answer, headers={"Cache-Control": "no-store"})
 
 
