@@ -119,6 +119,38 @@ def check_permission(meta: DocTypeMeta, ptype: str, user: Any, *, name: Any = No
         raise PermissionError(message, error_message=message)
 
 
+def rows_restricted(meta: DocTypeMeta, user: Any, ptype: str = "read") -> bool:
+    """Whether some stored documents of the DocType are outside what ``user`` may ``ptype``
+    (an ``if_owner``-only right, a ``permission_query``, or no right at all)."""
+    if is_superuser(user):
+        return False
+    return permission_scope(meta, ptype, user) != "all" or meta.options.permission_query is not None
+
+
+def document_permitted(meta: DocTypeMeta, ptype: str, user: Any, instance: Any) -> bool:
+    """Whether ``user`` holds ``ptype`` on the stored document ``instance``: the DocType's rights, ``if_owner``
+    (denied where the DocType has no owner column) and ``permission_query`` all apply. At most one query."""
+    if permission_scope(meta, ptype, user) == "none":
+        return False
+    if not rows_restricted(meta, user, ptype):
+        return True
+    if meta.options.permission_query is None and "owner" in meta.fields:
+        return str(owner_of(meta, instance)).lower() == user_name(user).lower()
+    return permitted_queryset(meta, user, ptype).filter(pk=instance.pk).exists()
+
+
+def check_document(meta: DocTypeMeta, ptype: str, user: Any, instance: Any, name: Any = None) -> None:
+    """Raise Frappe's 403 unless ``user`` holds ``ptype`` on the stored document ``instance``:
+    "No permission for {doctype}" at DocType level, "You need the '{ptype}' permission on ..." otherwise."""
+    if permission_scope(meta, ptype, user) == "none":
+        raise _doctype_refusal(meta)
+    if not document_permitted(meta, ptype, user, instance):
+        shown = name if name is not None else getattr(instance, meta.name.attname, instance.pk)
+        message = (f"You need the '{ptype}' permission on <strong>{meta.doctype}</strong> {shown} "
+                   "to perform this action.")
+        raise PermissionError(message, error_message=message)
+
+
 def owner_of(meta: DocTypeMeta, instance: Any) -> Any:
     """The owner of a model instance (None when the DocType has no owner field)."""
     api_field = meta.fields.get("owner") or meta.hidden_fields.get("owner")

@@ -35,7 +35,7 @@ from ..exceptions import (
 )
 from ..fieldvalues import make_aware
 from ..meta import DocTypeMeta
-from ..permissions import check_permission, owner_of
+from ..permissions import check_document, check_permission
 from . import tables, values
 from .serialize import name_value, not_found
 
@@ -250,14 +250,13 @@ def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any,
     check_permission(meta, "write", user)
     with transaction.atomic():
         instance = instance if instance is not None else load_for_update(meta, name)
-        check_permission(meta, "write", user, name=name, owner=owner_of(meta, instance))
+        check_document(meta, "write", user, instance, name)
         check_if_latest(meta, instance, data.get("modified"))
         current = docstatus_of(meta, instance)
         target = _target_docstatus(meta, data, current)
         action = _action(meta, current, target)
         if action in ("submit", "update_after_submit", "cancel"):
-            check_permission(meta, "cancel" if action == "cancel" else "submit", user, name=name,
-                             owner=owner_of(meta, instance))
+            check_document(meta, "cancel" if action == "cancel" else "submit", user, instance, name)
         if action == "update_after_submit":
             allowed = meta.options.allow_on_submit_fields
             refused = [f for f in values.changed_fields(meta, instance, data) if f.fieldname not in allowed]
@@ -305,7 +304,7 @@ def delete_doc(meta: DocTypeMeta, name: Any, user: Any, *, instance: models.Mode
     check_permission(meta, "delete", user)
     with transaction.atomic():
         instance = instance if instance is not None else load_for_update(meta, name)
-        check_permission(meta, "delete", user, name=name, owner=owner_of(meta, instance))
+        check_document(meta, "delete", user, instance, name)
         if docstatus_of(meta, instance) == SUBMITTED:
             raise ValidationError(
                 f"{meta.doctype} {name}: Submitted Record cannot be deleted. You must Cancel it first.")

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from ..exceptions import DoesNotExistError, PermissionError
 from ..meta import DocTypeMeta
-from ..permissions import check_permission, owner_of
+from ..permissions import check_document, check_permission
 from ..rpc.whitelist import call_with_arguments, whitelisted
 from .lifecycle import cancel_doc, load_for_update, submit_doc
 from .serialize import read_values
@@ -37,7 +37,7 @@ def run_doc_method(meta: DocTypeMeta, name: Any, method: str, arguments: dict[st
     check_permission(meta, ptype, user)
     with transaction.atomic():
         instance = load_for_update(meta, name)
-        check_permission(meta, ptype, user, name=name, owner=owner_of(meta, instance))
+        check_document(meta, ptype, user, instance, name)
         target = getattr(instance, method, None) if not method.startswith("_") else None
         if target is None or not callable(target):
             raise DoesNotExistError(f"Method {method} not found on {meta.doctype}")

@@ -9,7 +9,7 @@ from django.db import transaction
 from .. import naming
 from ..exceptions import DuplicateEntryError, ValidationError
 from ..meta import DocTypeMeta
-from ..permissions import check_permission
+from ..permissions import check_document, check_permission
 from .lifecycle import load_for_update
 from .serialize import name_value
 
@@ -29,6 +29,7 @@ def rename_doc(meta: DocTypeMeta, old_name: Any, new_name: Any, user: Any, *, me
     new_name = naming.validate_name(meta, new_name)
     with transaction.atomic():
         instance = load_for_update(meta, old_name)
+        check_document(meta, "write", user, instance, old_name)
         new_value = name_value(meta, new_name)
         if getattr(instance, meta.name.attname) == new_value:
             return new_name
