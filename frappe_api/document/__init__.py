@@ -9,9 +9,9 @@ controller hooks, and answers Frappe's errors for whatever goes wrong.
 
 from typing import Any
 
+from ..gate import readable_meta
 from ..meta import DocTypeMeta
-from ..exceptions import PermissionError
-from ..permissions import check_permission, permitted_queryset
+from ..permissions import check_permission
 from .lifecycle import (
     cancel_doc,
     delete_doc,
@@ -28,14 +28,11 @@ from .serialize import expand_links, read_values, serialize_rows
 
 def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = False,
             expand: bool = False) -> dict[str, Any]:
-    """Read one document (child rows inline) after checking ``read``; ``expand`` replaces Links by documents."""
+    """Read one document (child rows inline) through the read gate: ``read`` on the DocType, then on the
+    document (403 when it exists outside the user's rows, 404 when missing); ``expand`` replaces Links by
+    the linked documents the user may read."""
     check_permission(meta, "read", user)
-    document = read_values(meta, name, include_nulls=include_nulls)
-    check_permission(meta, "read", user, name=name, owner=document.get("owner"))
-    if meta.options.permission_query is not None and not permitted_queryset(meta, user).filter(
-            **{meta.name.lookup: document["name"]}).exists():
-        message = f"You need the 'read' permission on <strong>{meta.doctype}</strong> {name} to perform this action."
-        raise PermissionError(message, error_message=message)
+    document = read_values(readable_meta(meta, user), name, include_nulls=include_nulls, user=user)
     if expand:
         expand_links(meta, document, user)
     return document

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import QuerySet
+
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, PermissionError
 from ..meta import DocTypeMeta
-from ..permissions import check_permission, is_superuser, meta_for_user, permitted_queryset
+from ..gate import readable_rows
+from ..permissions import check_permission, is_superuser, meta_for_user
 from ..query import compile_list, fetch_rows, fetch_rows_with_debug, parse_list_params
-from ..query.compile import filter_queryset
+from ..query.compile import Compiler, filter_queryset
 from ..query.params import parse_json_param
 
 
@@ -29,32 +32,31 @@ def meta_for(doctype: Any, user: Any) -> DocTypeMeta:
         raise PermissionError(message, error_message=message) from None
 
 
-def check_list_permission(meta: DocTypeMeta, user: Any, parent: Any = None) -> None:
-    """Read permission for a list; child-table rows are read through a parent DocType the user may read."""
+def list_rows(meta: DocTypeMeta, user: Any, parent: Any = None) -> QuerySet:
+    """Check read permission for a list and answer the rows it may show (the read gate's).
+
+    Child-table rows are read through a parent DocType the user may read
+    (``parent``), and only those under parent documents the user may read."""
     if not meta.options.istable:
         check_permission(meta, "read", user)
-        return
+        return readable_rows(meta, user)
     parent_meta = meta_for(parent, user) if isinstance(parent, str) and parent else None
     if parent_meta is None or parent_meta.child_table_for(meta.doctype) is None:
         message = "Parent is required to get child table data"
         raise PermissionError(message, error_message=message)
     check_permission(parent_meta, "read", user)
-
-
-def base_queryset(meta: DocTypeMeta, user: Any) -> Any:
-    """The rows a list may show: all, the user's own (``if_owner``), or none; child rows via their parent."""
-    return meta.queryset() if meta.options.istable else permitted_queryset(meta, user)
+    return readable_rows(meta, user, parent=parent_meta)
 
 
 def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
              start_key: str = "limit_start", length_keys: tuple[str, ...] = ("limit_page_length", "limit")
              ) -> tuple[list[Any], list[str] | None]:
     """Rows for Frappe's list parameters, and the debug lines when asked by a user allowed to see them."""
-    check_list_permission(meta, user, params.get("parent"))
+    rows = list_rows(meta, user, params.get("parent"))
     if meta.options.issingle:  # a Single is one record, never a list of many
         return [{"name": meta.doctype}], None
     query = parse_list_params(params, start_key=start_key, length_keys=length_keys)
-    compiled = compile_list(meta, query, base_queryset(meta, user), user=user)
+    compiled = compile_list(meta, query, rows, user=user)
     if query.debug and api_settings.DEBUG_PERMISSION(user):
         return fetch_rows_with_debug(compiled)
     return fetch_rows(compiled), None
@@ -62,7 +64,7 @@ def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
 
 def get_count(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> int:
     """How many documents the user may read match ``filters`` (and ``or_filters``)."""
-    check_list_permission(meta, user, params.get("parent"))
-    queryset = filter_queryset(meta, base_queryset(meta, user), parse_json_param("filters", params.get("filters")),
-                               parse_json_param("or_filters", params.get("or_filters")))
+    queryset = filter_queryset(meta, list_rows(meta, user, params.get("parent")),
+                               parse_json_param("filters", params.get("filters")),
+                               parse_json_param("or_filters", params.get("or_filters")), Compiler(meta, user))
     return queryset.count()

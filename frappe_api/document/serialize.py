@@ -7,9 +7,11 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 
-from ..exceptions import DoesNotExistError
+from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError
+from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import DocTypeMeta
 from ..query.compile import converter_for
+from ..registry import registry
 
 
 def not_found(meta: DocTypeMeta, name: Any) -> DoesNotExistError:
@@ -47,10 +49,10 @@ def serialize_rows(meta: DocTypeMeta, queryset: models.QuerySet, *, include_null
     return documents
 
 
-def attach_children(meta: DocTypeMeta, documents: list[dict[str, Any]], *, include_nulls: bool = False) -> None:
-    """Put each document's child rows inline, ordered by ``idx``: one query per table field."""
-    from ..registry import registry
-
+def attach_children(meta: DocTypeMeta, documents: list[dict[str, Any]], *, include_nulls: bool = False,
+                    user: Any = None) -> None:
+    """Put each document's child rows inline, ordered by ``idx``: one query per table field. With ``user``,
+    child fields are those the user may read (the parents are already the user's to read)."""
     if not (meta.child_tables or meta.options.virtual_tables) or not documents:
         return
     names = [document["name"] for document in documents]
@@ -62,6 +64,8 @@ def attach_children(meta: DocTypeMeta, documents: list[dict[str, Any]], *, inclu
             document["doctype"] = doctype
     for table in meta.child_tables.values():
         child_meta = registry.get(table.doctype)
+        if user is not None:
+            child_meta = readable_meta(child_meta, user)
         rows = serialize_rows(child_meta, child_meta.queryset().filter(
             **{f"{table.parent_field}__in": names}).order_by("idx" if "idx" in child_meta.fields else "pk"),
             include_nulls=include_nulls)
@@ -76,43 +80,56 @@ def attach_children(meta: DocTypeMeta, documents: list[dict[str, Any]], *, inclu
             document["doctype"] = doctype
 
 
-def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False) -> dict[str, Any]:
-    """The stored document with its child rows, in 1 + (table fields) queries; 404 when missing."""
+def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False, user: Any = None
+                ) -> dict[str, Any]:
+    """The stored document with its child rows, in 1 + (table fields) queries; 404 when missing.
+
+    Without ``user`` nothing is checked (the document service's own reads).
+    With ``user``, the read gate decides: ``meta`` must already be as the user
+    sees it (``readable_meta``); a document outside the rows the user may read
+    is a 403 (404 when it does not exist), and child fields are the user's."""
     if meta.options.issingle:
         from .lifecycle import single_instance
 
         single_instance(meta)
         queryset = meta.queryset()[:1]
     else:
-        queryset = meta.queryset().filter(**{meta.name.lookup: name_value(meta, name)})[:1]
+        stored = name_value(meta, name)
+        rows = meta.queryset() if user is None or all_rows_readable(meta, user) else readable_rows(meta, user)
+        queryset = rows.filter(**{meta.name.lookup: stored})[:1]
     documents = serialize_rows(meta, queryset, include_nulls=include_nulls)
     if not documents:
+        if user is not None and meta.queryset().filter(**{meta.name.lookup: stored}).exists():
+            message = (f"You need the 'read' permission on <strong>{meta.doctype}</strong> {name} "
+                       "to perform this action.")
+            raise PermissionError(message, error_message=message)
         raise not_found(meta, name)
     if meta.options.issingle:
         documents[0]["name"] = meta.doctype
-    attach_children(meta, documents, include_nulls=include_nulls)
+    attach_children(meta, documents, include_nulls=include_nulls, user=user)
     return documents[0]
 
 
 def expand_links(meta: DocTypeMeta, document: dict[str, Any], user: Any) -> None:
-    """Replace every Link the user may read (in child rows too) by the linked document."""
-    from ..permissions import has_permission
-    from ..registry import registry
+    """Replace every Link (in child rows too) by the linked document, where the read gate lets ``user`` read
+    it: only its readable fields; a Link to a DocType or row the user may not read keeps its name."""
 
     def expand(owner_meta: DocTypeMeta, target: dict[str, Any]) -> None:
         for api_field in owner_meta.fields.values():
             value = target.get(api_field.fieldname)
             if not api_field.is_link or value is None or api_field.fieldname == "parent":
                 continue
-            linked_meta = registry.for_model(api_field.link_model)
-            if linked_meta is None or not has_permission(linked_meta, "read", user):
+            try:
+                linked_meta = link_target(api_field, user)
+            except FrappeAPIException:  # no read on the target DocType, or a Link to a model that is no DocType
                 continue
-            linked = serialize_rows(linked_meta, linked_meta.queryset().filter(**{linked_meta.name.lookup: value})[:1])
+            linked = serialize_rows(linked_meta, readable_rows(linked_meta, user).filter(
+                **{linked_meta.name.lookup: value})[:1])
             if linked:
                 target[api_field.fieldname] = linked[0]
 
     expand(meta, document)
     for table in meta.child_tables.values():
-        child_meta = registry.get(table.doctype)
+        child_meta = readable_meta(registry.get(table.doctype), user)
         for row in document.get(table.fieldname, []):
             expand(child_meta, row)

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models import Avg, Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
 
 from ..runtime import setting
-from ..exceptions import DataError, PermissionError, ValidationError
+from ..exceptions import DataError, ValidationError
+from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import APIField, DocTypeMeta
-from ..permissions import has_permission
+from ..registry import registry
 from .filters import ORM_VALUE_ERRORS, compile_conditions, normalize_filters, resolve_field
 from .params import ListQuery
 
@@ -65,31 +66,42 @@ class CompiledList:
     keys: tuple[str, ...]
     converters: tuple[tuple[int, Converter], ...]
     as_dict: bool
-    expand: tuple[tuple[int, DocTypeMeta], ...] = field(default_factory=tuple)
+    expand: tuple[tuple[int, DocTypeMeta, QuerySet], ...] = field(default_factory=tuple)
+    """(column, linked DocType as the user reads it, the linked rows the user may read) per expanded Link."""
 
 
 class Compiler:
-    """Resolves names for one DocType on behalf of one user (Links and child tables through the registry)."""
+    """Resolves names for one DocType on behalf of one user (Links and child tables through the registry).
+
+    With a ``user``, every other DocType a name reaches passes the read gate: a
+    child table's or Link target's fields are those the user may read there,
+    and a column read through a Link is NULL on rows whose target the user may
+    not read (``annotations`` holds those guarded columns)."""
 
     def __init__(self, meta: DocTypeMeta, user: Any = None) -> None:
-        from ..registry import registry
-
         self.meta = meta
         self.user = user
         self.registry = registry
+        self.annotations: dict[str, Any] = {}
 
     # --- names ----------------------------------------------------------------------------
     def child_meta(self, doctype: str) -> DocTypeMeta:
-        return self.registry.get(doctype)
+        meta = self.registry.get(doctype)
+        return readable_meta(meta, self.user) if self.user is not None else meta
 
     def link_meta(self, api_field: APIField) -> DocTypeMeta:
-        target = self.registry.for_model(api_field.link_model) if api_field.link_model else None
-        if target is None:
-            raise DataError(f"Field not permitted in query: {api_field.fieldname}")
-        if self.user is not None and not has_permission(target, "read", self.user):
-            message = f"No permission for {target.doctype}"
-            raise PermissionError(message, error_message=message)
-        return target
+        return link_target(api_field, self.user)
+
+    def _guarded(self, link: APIField, target: DocTypeMeta, path: str) -> str:
+        """``path`` (a column of a Link's target), or an annotation that is NULL where the user may not read
+        the target row."""
+        if self.user is None or all_rows_readable(target, self.user):
+            return path
+        alias = f"_gate_{path}"
+        if alias not in self.annotations:
+            readable = readable_rows(target, self.user).values("pk")
+            self.annotations[alias] = Case(When(Q(**{f"{link.attname}__in": readable}), then=F(path)))
+        return alias
 
     def column(self, text: str) -> tuple[str, APIField]:
         """(ORM path, field) for ``field``, ``link.field``, ``table.field`` or ```tabChild`.field``."""
@@ -111,8 +123,9 @@ class Compiler:
             child_field = resolve_field(self.child_meta(table.doctype), tail.strip("`"))
             return self._through(table.query_name, child_field, text), child_field
         if dot and (link := self.meta.get_field(head)) is not None and link.is_link:
-            target_field = resolve_field(self.link_meta(link), tail.strip("`"))
-            return self._through(link.attname, target_field, text), target_field
+            target = self.link_meta(link)
+            target_field = resolve_field(target, tail.strip("`"))
+            return self._guarded(link, target, self._through(link.attname, target_field, text)), target_field
         api_field = resolve_field(self.meta, text.strip("`"))
         return api_field.lookup, api_field
 
@@ -227,27 +240,34 @@ def filter_queryset(meta: DocTypeMeta, queryset: QuerySet, filters: Any, or_filt
         raise
 
 
-def order_queryset(meta: DocTypeMeta, queryset: QuerySet, order_by: str, compiler: Compiler | None = None,
-                   aliases: dict[str, Any] | None = None, *, grouped: bool = False) -> QuerySet:
-    """``queryset`` in Frappe's ``order_by`` order, or the DocType's default order when it is empty."""
-    compiler = compiler or Compiler(meta)
+def ordering_for(meta: DocTypeMeta, order_by: str, compiler: Compiler, aliases: dict[str, Any] | None = None,
+                 *, grouped: bool = False) -> list[Any]:
+    """The ORM ordering for Frappe's ``order_by``, or the DocType's default order when it is empty (none when
+    grouped); the document name ends every ungrouped order so that pages are stable."""
     if order_by:
         terms = compiler.sort_terms(order_by, "order", aliases or {})
     elif grouped:
-        return queryset.order_by()
+        return []
     else:
         terms = [(meta.fields[name].lookup, direction) for name, direction in meta.default_order]
     if terms and not grouped and all(target != meta.name.lookup for target, _ in terms):
         terms.append((meta.name.lookup, "desc"))  # a stable order for paging
-    return queryset.order_by(*_ordering(meta, terms))
+    return _ordering(meta, terms)
+
+
+def order_queryset(meta: DocTypeMeta, queryset: QuerySet, order_by: str) -> QuerySet:
+    """``queryset`` in Frappe's ``order_by`` order, or the DocType's default order when it is empty."""
+    return queryset.order_by(*ordering_for(meta, order_by, Compiler(meta)))
 
 
 def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = None, *, user: Any = None
                  ) -> CompiledList:
     """Validate ``query`` against ``meta`` and build the single queryset that answers it.
 
-    ``user`` (when given) must hold read permission on every Link target a
-    ``link.field`` column or an ``expand`` reaches.
+    With ``user``, every name reaching another DocType passes the read gate
+    (``frappe_api.gate``): Link targets and child tables show only the fields
+    and rows the user may read there. ``base`` holds the rows of ``meta`` itself
+    the list may show.
     """
     compiler = Compiler(meta, user)
     items = [item for raw in query.fields for item in compiler.select_item(raw)]
@@ -260,13 +280,17 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = No
         if not any(item.key == fieldname for item in items):
             items.append(SelectItem(fieldname, link.lookup, api_field=link))
 
-    queryset = filter_queryset(meta, base if base is not None else meta.queryset(), query.filters,
-                               query.or_filters, compiler)
     aggregates = {f"_agg{index}": item.aggregate for index, item in enumerate(items) if item.aggregate is not None}
     grouped = bool(aggregates or query.group_by)
+    group_lookups = [target for target, _ in compiler.sort_terms(query.group_by, "", {})] if query.group_by else []
+    aliases = {item.key: f"_agg{index}" for index, item in enumerate(items) if item.aggregate is not None}
+    ordering = ordering_for(meta, query.order_by, compiler, aliases, grouped=grouped)
+
+    queryset = base if base is not None else meta.queryset()
+    if compiler.annotations:  # columns read through a Link whose target rows the user may not all read
+        queryset = queryset.annotate(**compiler.annotations)
+    queryset = filter_queryset(meta, queryset, query.filters, query.or_filters, compiler)
     if grouped:
-        group_terms = compiler.sort_terms(query.group_by, "", {}) if query.group_by else []
-        group_lookups = [target for target, _ in group_terms]
         for item in items:
             if item.aggregate is None and item.lookup not in group_lookups:
                 raise ValidationError(f"Field {item.key} must be in group_by, or wrapped in an aggregate")
@@ -275,31 +299,29 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = No
             group_lookups = ["_frappe_all"]
         queryset = queryset.values(*group_lookups).annotate(**aggregates) if aggregates else \
             queryset.values(*group_lookups).distinct()
-    aliases = {}
-    for index, item in enumerate(items):
-        if item.aggregate is not None:
-            aliases[item.key] = f"_agg{index}"
-    queryset = order_queryset(meta, queryset, query.order_by, compiler, aliases, grouped=grouped)
+    queryset = queryset.order_by(*ordering)
     start, stop = page_bounds(query)
     columns = [f"_agg{index}" if item.aggregate is not None else item.lookup for index, item in enumerate(items)]
     queryset = queryset.values_list(*columns)[start:stop]
     converters = tuple((index, convert) for index, item in enumerate(items)
                        if (convert := converter_for(item.api_field)) is not None)
     keys = tuple(item.key for item in items)
-    expand_at = tuple((keys.index(fieldname), target) for fieldname, target in expand_targets)
+    expand_at = tuple((keys.index(fieldname), target,
+                       readable_rows(target, user) if user is not None else target.queryset())
+                      for fieldname, target in expand_targets)
     return CompiledList(queryset, keys, converters, query.as_dict, expand_at)
 
 
-def _expand(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta], ...]) -> None:
-    """Replace Link values by the linked documents: one query per expanded field."""
+def _expand(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta, QuerySet], ...]) -> None:
+    """Replace Link values by the linked documents the user may read: one query per expanded field."""
     from ..document import serialize_rows
 
-    for index, target in expand:
+    for index, target, readable in expand:
         names = {row[index] for row in rows if row[index] is not None}
         if not names:
             continue
         documents = {doc["name"]: doc for doc in serialize_rows(
-            target, target.queryset().filter(**{f"{target.name.lookup}__in": names}))}
+            target, readable.filter(**{f"{target.name.lookup}__in": names}))}
         for row in rows:
             if row[index] is not None:
                 row[index] = documents.get(row[index], row[index])

@@ -1,0 +1,68 @@
+"""The read gate: the one place that decides which rows and fields of a DocType a user may read.
+
+Every read path asks it, whatever DocType it reaches and however it gets
+there: lists and counts, single reads, ``link_field.x`` columns, ``expand``
+and ``expand_links``, child rows (only under parents the user may read),
+aggregates, ``group_by`` and ``order_by`` through a Link, ``get_value``,
+files and comments.
+
+* **Fields**: ``readable_meta`` is the DocType without the fields above the
+  user's permission levels; a name the user may not read is as unknown as a
+  name that does not exist.
+* **Rows**: ``readable_rows`` is the queryset of documents the user may read
+  (all of them, the user's own under ``if_owner``, those a
+  ``permission_query`` admits, or none); a child DocType's rows are those
+  whose parent the user may read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from .exceptions import DataError, PermissionError
+from .meta import APIField, DocTypeMeta
+from .permissions import has_permission, is_superuser, meta_for_user, permitted_queryset, rows_restricted
+from .registry import registry
+
+
+def readable_meta(meta: DocTypeMeta, user: Any) -> DocTypeMeta:
+    """``meta`` with only the fields ``user`` may read (the rest are unknown names)."""
+    return meta_for_user(meta, user)
+
+
+def readable_rows(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = None) -> QuerySet:
+    """The documents of ``meta`` that ``user`` may read, as a queryset (one SQL condition, no query run).
+
+    A child DocType's rows are read through their parents: those under a
+    document of ``parent`` (or of any DocType holding the table, when no
+    parent is named) that the user may read."""
+    if not meta.options.istable:
+        return permitted_queryset(meta, user)
+    parents = [parent] if parent is not None else registry.parents_of(meta.doctype)
+    condition = Q(pk__in=[])
+    for parent_meta in parents:
+        table = parent_meta.child_table_for(meta.doctype)
+        if table is not None and has_permission(parent_meta, "read", user):
+            condition |= Q(**{f"{table.parent_field}__in": readable_rows(parent_meta, user).values("pk")})
+    return meta.queryset().filter(condition)
+
+
+def all_rows_readable(meta: DocTypeMeta, user: Any) -> bool:
+    """Whether ``user`` may read every stored row of ``meta`` (so no row condition is needed)."""
+    if is_superuser(user):
+        return True
+    return not meta.options.istable and not rows_restricted(meta, user)
+
+
+def link_target(api_field: APIField, user: Any) -> DocTypeMeta:
+    """The DocType a Link field points at, as ``user`` may read it: 403 without read on it, 417 for a Link
+    to a model that is no DocType."""
+    target = registry.for_model(api_field.link_model) if api_field.link_model else None
+    if target is None:
+        raise DataError(f"Field not permitted in query: {api_field.fieldname}")
+    if user is not None and not has_permission(target, "read", user):
+        message = f"No permission for {target.doctype}"
+        raise PermissionError(message, error_message=message)
+    return readable_meta(target, user) if user is not None else target
