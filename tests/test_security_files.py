@@ -180,3 +180,25 @@ def test_private_files_follow_the_documents_permission_query():
         assert reader.get(private.file_url).status_code == 200
     finally:
         frappe_api.unregister("Screened Customer")
+
+
+def test_a_file_whose_bytes_are_gone_is_a_404_not_a_500(admin_client, media):
+    data = upload(admin_client, "a.txt", b"hello")
+    storages["default"].delete(File.objects.get(name=data["name"]).storage_path)
+    for response in (admin_client.get(data["file_url"]),
+                     admin_client.get("/api/method/frappe.handler.download_file", {"file_url": data["file_url"]})):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+
+
+def test_server_owned_file_fields_cannot_be_written(admin_client):
+    owner = client_for("owner")
+    data = upload(owner, "a.txt", b"hello")
+    victim = upload(client_for("victim"), "b.txt", b"secret", is_private="1")
+    changes = {"file_url": victim["file_url"], "is_private": 1, "content_type": "text/html", "file_size": 1,
+               "storage_path": File.objects.get(name=victim["name"]).storage_path, "content_hash": "x"}
+    for key, value in changes.items():
+        owner.put_json(f"/api/resource/File/{data['name']}", {key: value})
+    row = File.objects.get(name=data["name"])
+    assert (row.file_url, row.is_private, row.content_type) == (data["file_url"], False, "text/plain; charset=utf-8")
+    assert (row.storage_path.endswith(data["file_url"].split("/")[-1]), row.file_size) == (True, 5)

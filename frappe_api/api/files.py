@@ -20,11 +20,15 @@ from .base import FrappeAPIView
 
 
 def file_response(row: File, *, as_attachment: bool = False) -> FileResponse:
-    """The file's bytes with its stored type: inline only for inert types, never sniffed."""
+    """The file's bytes with its stored type: inline only for inert types, never sniffed (404 when the bytes
+    are gone)."""
     content_type = row.content_type or OCTET_STREAM
     attachment = as_attachment or not served_inline(content_type)
-    response = FileResponse(storage().open(row.storage_path, "rb"), as_attachment=attachment,
-                            filename=row.file_name, content_type=content_type)
+    try:
+        stored = storage().open(row.storage_path, "rb")
+    except FileNotFoundError:
+        raise Http404(row.file_url) from None
+    response = FileResponse(stored, as_attachment=attachment, filename=row.file_name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     if row.is_private:
         response["Cache-Control"] = "private, no-store"
