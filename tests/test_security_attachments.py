@@ -53,6 +53,8 @@ def attach_attempts(client, name, target):
     yield client.post_json("/api/method/frappe.client.set_value",
                            {"doctype": "File", "name": name, "fieldname": target})
     yield client.post_json("/api/method/frappe.client.save", {"doc": {"doctype": "File", "name": name, **target}})
+    yield client.post("/", {"cmd": "frappe.client.set_value", "doctype": "File", "name": name,
+                            "fieldname": json.dumps(target)})
 
 
 @pytest.mark.parametrize("target", [
