@@ -29,7 +29,7 @@ def readable_comments(user):
 register(Comment, doctype="Comment", title_field="content", permission_query=readable_comments,
          permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},
                       {"role": "All", "read": 1}])
-register(File, doctype="File", title_field="file_name", hidden_fields=["storage_path"],
+register(File, doctype="File", title_field="file_name", hidden_fields=["storage_path", "content_type"],
          read_only_fields=["file_url", "file_size", "content_hash", "is_private"],
          permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},
                       {"role": "All", "if_owner": 1, "read": 1, "write": 1, "delete": 1}])

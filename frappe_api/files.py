@@ -15,25 +15,23 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.files.storage import storages
 from django.db import transaction
 
 from . import document
 from .conf import api_settings
-from .runtime import setting
-from .document import listing
+from .document.attachments import attachment_target, storage
 from .exceptions import PermissionError, RequestEntityTooLarge, ValidationError
+from .filetypes import OCTET_STREAM, served_type
 from .models import File
 from .naming import make_hash
-from .permissions import has_permission, is_superuser, user_name
+from .permissions import document_permitted, is_superuser, meta_for_user, user_name
+from .registry import registry
+from .runtime import setting
 
 _SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,10}$")
-INLINE_UNSAFE = ("text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml")
+LOCAL_PREFIXES = ("/files/", "/private/files/")
 
-
-def storage() -> Any:
-    """Django's default storage (local media, or S3 and friends through ``STORAGES``)."""
-    return storages["default"]
+__all__ = ["may_read", "readable_file", "save_upload", "storage"]
 
 
 def _extension(file_name: str) -> str:
@@ -49,13 +47,49 @@ def _check_type(file_name: str, content_type: str | None, user: Any) -> None:
         raise ValidationError("You can only upload JPG, PNG, PDF, TXT, CSV or Microsoft documents.")
 
 
-def _check_file_url(file_url: str) -> None:
+def _check_remote_url(file_url: str) -> None:
     parts = urlsplit(file_url)
-    if parts.scheme or parts.netloc:
-        if parts.scheme not in ("http", "https") or parts.hostname not in api_settings.ALLOWED_FILE_URL_HOSTS:
-            raise ValidationError(f"File URL not allowed: {file_url}")
-    elif not file_url.startswith(("/files/", "/private/files/")):
+    if parts.scheme not in ("http", "https") or parts.hostname not in api_settings.ALLOWED_FILE_URL_HOSTS:
         raise ValidationError(f"File URL not allowed: {file_url}")
+
+
+def _record_url(row: File, file_url: str, file_name: str | None, user: Any) -> None:
+    """Point ``row`` at ``file_url``: a remote address on an allowed host, or a stored file the user may read
+    (whose bytes, type and privacy the new row then shares)."""
+    parts = urlsplit(file_url)
+    row.file_url = file_url
+    row.file_name = os.path.basename(file_name or parts.path) or "file"
+    if parts.scheme or parts.netloc:
+        _check_remote_url(file_url)
+        return
+    source = readable_file(file_url, user) if file_url.startswith(LOCAL_PREFIXES) else None
+    if source is None:
+        raise ValidationError(f"File URL not allowed: {file_url}")
+    row.file_name = os.path.basename(file_name or source.file_name) or "file"
+    if _extension(row.file_name) != _extension(source.file_name):
+        raise ValidationError("The extension of a file cannot be changed")
+    row.storage_path, row.content_type, row.is_private = source.storage_path, source.content_type, source.is_private
+    row.file_size, row.content_hash = source.file_size, source.content_hash
+
+
+def _store(row: File, upload: Any, file_name: str | None, user: Any) -> None:
+    """Save the upload's bytes under a server-made name and fix the type it will be served with."""
+    if upload.size > api_settings.MAX_FILE_SIZE:
+        raise RequestEntityTooLarge(f"File size exceeded the maximum allowed size of "
+                                    f"{api_settings.MAX_FILE_SIZE} bytes")
+    original = os.path.basename(str(file_name or upload.name or "file")).strip() or "file"
+    _check_type(original, getattr(upload, "content_type", None), user)
+    extension = _extension(original)
+    digest = hashlib.md5(usedforsecurity=False)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    row.content_type = served_type(extension, upload.chunks())
+    upload.seek(0)
+    row.storage_path = storage().save(f"{'private' if row.is_private else 'public'}/files/{make_hash()}{extension}",
+                                      upload)
+    row.file_name, row.file_size, row.content_hash = original, upload.size, digest.hexdigest()
+    row.file_url = f"{'/private' if row.is_private else ''}/files/{os.path.basename(row.storage_path)}"
 
 
 def save_upload(*, user: Any, upload: Any = None, file_url: str | None = None, file_name: str | None = None,
@@ -64,36 +98,16 @@ def save_upload(*, user: Any, upload: Any = None, file_url: str | None = None, f
     """Store one upload (or record a ``file_url``), attach it, and answer the ``File`` row."""
     if not getattr(user, "is_authenticated", False) and not setting("ALLOW_GUEST_UPLOADS"):
         raise PermissionError("Guests are not allowed to upload files")
-    target_meta = None
-    if doctype and docname:
-        target_meta = listing.meta_for(doctype, user)
-        instance = document.load_for_update(target_meta, docname)
-        from .permissions import check_permission, owner_of
-
-        check_permission(target_meta, "write", user, name=docname, owner=owner_of(target_meta, instance))
+    target_meta = attachment_target(doctype, docname, user)[0] if doctype and docname else None
     if upload is None and not file_url:
         raise ValidationError("No file attached")
-    row = File(name=make_hash(), folder=folder or "Home", is_private=bool(is_private),
+    row = File(name=make_hash(), folder=folder or "Home", is_private=bool(is_private), content_type=OCTET_STREAM,
                attached_to_doctype=doctype or "", attached_to_name=str(docname or ""),
                attached_to_field=fieldname or "", owner=user_name(user), modified_by=user_name(user))
     if upload is not None:
-        if upload.size > api_settings.MAX_FILE_SIZE:
-            raise RequestEntityTooLarge(f"File size exceeded the maximum allowed size of "
-                                        f"{api_settings.MAX_FILE_SIZE} bytes")
-        original = os.path.basename(str(file_name or upload.name or "file")).strip() or "file"
-        _check_type(original, getattr(upload, "content_type", None), user)
-        stored = f"{make_hash()}{_extension(original)}"
-        digest = hashlib.md5(usedforsecurity=False)
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        row.storage_path = storage().save(f"{'private' if row.is_private else 'public'}/files/{stored}", upload)
-        row.file_name, row.file_size, row.content_hash = original, upload.size, digest.hexdigest()
-        row.file_url = f"{'/private' if row.is_private else ''}/files/{os.path.basename(row.storage_path)}"
+        _store(row, upload, file_name, user)
     else:
-        _check_file_url(file_url)
-        row.file_url = file_url
-        row.file_name = os.path.basename(file_name or urlsplit(file_url).path) or "file"
+        _record_url(row, file_url, file_name, user)
     with transaction.atomic():
         row.full_clean()
         row.save(force_insert=True)
@@ -103,21 +117,24 @@ def save_upload(*, user: Any, upload: Any = None, file_url: str | None = None, f
 
 
 def may_read(row: File, user: Any) -> bool:
-    """Public files are for everyone; private ones for their owner and readers of the attached document."""
+    """Public files are for everyone; private ones for their owner and readers of the attached document
+    (if_owner and permission_query applied, as for the document itself)."""
     if not row.is_private or is_superuser(user):
         return True
     if getattr(user, "is_authenticated", False) and row.owner == user_name(user):
         return True
-    if row.attached_to_doctype and row.attached_to_name:
-        from .permissions import meta_for_user
-        from .registry import registry
+    if not (row.attached_to_doctype and row.attached_to_name):
+        return False
+    try:
+        meta = meta_for_user(registry.get(row.attached_to_doctype), user)
+        instance = meta.model._default_manager.filter(**{meta.name.attname: row.attached_to_name}).first()
+    except Exception:  # noqa: BLE001 - a vanished DocType or an impossible name grants nothing
+        return False
+    return instance is not None and document_permitted(meta, "read", user, instance)
 
-        try:
-            meta = meta_for_user(registry.get(row.attached_to_doctype), user)
-            instance = meta.model._default_manager.get(**{meta.name.attname: row.attached_to_name})
-        except Exception:  # noqa: BLE001 - a vanished DocType or document grants nothing
-            return False
-        from .permissions import owner_of
 
-        return has_permission(meta, "read", user, owner=owner_of(meta, instance))
-    return False
+def readable_file(file_url: str, user: Any) -> File | None:
+    """A stored ``File`` row behind ``file_url`` that ``user`` may read (rows sharing the bytes each grant
+    access on their own terms); None when there is none."""
+    rows = File.objects.filter(file_url=file_url).exclude(storage_path="").order_by("creation", "name")
+    return next((row for row in rows if may_read(row, user)), None)

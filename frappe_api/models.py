@@ -186,6 +186,8 @@ class File(Document):
     attached_to_name = models.CharField(max_length=140, blank=True, default="", db_index=True)
     attached_to_field = models.CharField(max_length=140, blank=True, default="")
     storage_path = models.CharField(max_length=512, blank=True, default="", editable=False)
+    content_type = models.CharField(max_length=100, default="application/octet-stream", editable=False,
+                                    help_text="The type the file is served with, fixed at upload from its bytes.")
 
     class Meta:
         verbose_name = "File"

@@ -1,8 +1,11 @@
-"""Serving files: ``/files/<name>``, ``/private/files/<name>`` and ``frappe.handler.download_file``."""
+"""Serving files: ``/files/<name>``, ``/private/files/<name>`` and ``frappe.handler.download_file``.
+
+A file is served with the type fixed at upload (``File.content_type``), never one derived from its
+user-editable name; only inert types are shown inline, and nothing is sniffed.
+"""
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django.http import FileResponse, Http404
@@ -10,17 +13,22 @@ from django.urls import re_path
 from rest_framework.request import Request
 
 from ..exceptions import PermissionError
-from ..files import INLINE_UNSAFE, may_read, storage
+from ..files import readable_file, storage
+from ..filetypes import OCTET_STREAM, served_inline
 from ..models import File
 from .base import FrappeAPIView
 
 
 def file_response(row: File, *, as_attachment: bool = False) -> FileResponse:
-    """The file's bytes; HTML and SVG always as attachments, never sniffed."""
-    content_type = mimetypes.guess_type(row.file_name)[0] or "application/octet-stream"
-    attachment = as_attachment or content_type in INLINE_UNSAFE
-    response = FileResponse(storage().open(row.storage_path, "rb"), as_attachment=attachment,
-                            filename=row.file_name, content_type=content_type)
+    """The file's bytes with its stored type: inline only for inert types, never sniffed (404 when the bytes
+    are gone)."""
+    content_type = row.content_type or OCTET_STREAM
+    attachment = as_attachment or not served_inline(content_type)
+    try:
+        stored = storage().open(row.storage_path, "rb")
+    except FileNotFoundError:
+        raise Http404(row.file_url) from None
+    response = FileResponse(stored, as_attachment=attachment, filename=row.file_name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     if row.is_private:
         response["Cache-Control"] = "private, no-store"
@@ -29,8 +37,8 @@ def file_response(row: File, *, as_attachment: bool = False) -> FileResponse:
 
 def find_file(file_url: str, user: Any) -> File:
     """The stored ``File`` behind ``file_url``, if the user may read it (403 otherwise, as Frappe answers)."""
-    row = File.objects.filter(file_url=file_url).exclude(storage_path="").first()
-    if row is None or not may_read(row, user):
+    row = readable_file(file_url, user)
+    if row is None:
         raise PermissionError("Not permitted")
     return row
 
@@ -42,12 +50,9 @@ class FileView(FrappeAPIView):
 
     def get(self, request: Request, name: str) -> Any:
         file_url = f"{'/private' if self.private else ''}/files/{name}"
-        row = File.objects.filter(file_url=file_url).exclude(storage_path="").first()
-        if row is None:
+        if not File.objects.filter(file_url=file_url).exclude(storage_path="").exists():
             raise Http404(name)
-        if not may_read(row, request.user):
-            raise PermissionError("Not permitted")
-        return file_response(row)
+        return file_response(find_file(file_url, request.user))
 
 
 file_patterns = [

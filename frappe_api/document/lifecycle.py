@@ -36,7 +36,7 @@ from ..exceptions import (
 from ..fieldvalues import make_aware
 from ..meta import DocTypeMeta
 from ..permissions import check_document, check_permission
-from . import tables, values
+from . import attachments, tables, values
 from .serialize import name_value, not_found
 
 DRAFT, SUBMITTED, CANCELLED = 0, 1, 2
@@ -209,6 +209,7 @@ def insert_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
 def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_name: bool) -> Any:
     """The body of ``insert_doc``, inside its transaction."""
     instance = meta.model()
+    attachments.check_write(meta, instance, data, user)
     values.apply_values(meta, instance, data)
     values.stamp(meta, instance, user, creating=True)
     rows = tables.prepare(meta, instance, data, user, creating=True)
@@ -264,6 +265,7 @@ def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any,
             if refused or refused_tables:
                 label = refused[0].label if refused else refused_tables[0]
                 raise UpdateAfterSubmitError(f"Not allowed to change {label} after submission")
+        attachments.check_write(meta, instance, data, user)
         if action != "cancel":
             values.apply_values(meta, instance, data)
         rows = tables.prepare(meta, instance, data if action != "cancel" else {}, user, creating=False)
@@ -309,6 +311,7 @@ def delete_doc(meta: DocTypeMeta, name: Any, user: Any, *, instance: models.Mode
             raise ValidationError(
                 f"{meta.doctype} {name}: Submitted Record cannot be deleted. You must Cancel it first.")
         run_hooks(instance, ("on_trash",))
+        attachments.remove_attachments(meta, instance)
         try:
             with transaction.atomic():
                 instance.delete()

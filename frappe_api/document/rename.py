@@ -10,6 +10,7 @@ from .. import naming
 from ..exceptions import DuplicateEntryError, ValidationError
 from ..meta import DocTypeMeta
 from ..permissions import check_document, check_permission
+from . import attachments
 from .lifecycle import load_for_update
 from .serialize import name_value
 
@@ -36,6 +37,7 @@ def rename_doc(meta: DocTypeMeta, old_name: Any, new_name: Any, user: Any, *, me
         model = meta.model
         if model._default_manager.filter(**{meta.name.attname: new_value}).exists():
             raise DuplicateEntryError(f"{meta.doctype} {new_name} already exists")
+        attachments.move_attachments(meta, getattr(instance, meta.name.attname), new_value)
         if meta.name.model_field is not model._meta.pk:
             setattr(instance, meta.name.attname, new_value)
             instance.save(update_fields=[meta.name.attname])
