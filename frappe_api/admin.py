@@ -19,7 +19,7 @@ class DocPermInline(admin.TabularInline):
 
     model = DocPerm
     extra = 1
-    fields = ("role", "permlevel", "select", "read", "write", "create", "delete", "submit", "cancel", "amend",
+    fields = ("role", "permlevel", "select", "read", "write", "create", "can_delete", "submit", "cancel", "amend",
               "if_owner")
 
 
