@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
+from django.apps import apps
 from django.core.cache import caches
 from django.db import models, transaction
 from django.db.utils import DatabaseError
@@ -29,7 +30,7 @@ from django.db.utils import DatabaseError
 from . import runtime
 from .conf import api_settings
 from .exceptions import DoesNotExistError
-from .meta import DocTypeMeta, DocTypeOptions, build_meta
+from .meta import DocTypeMeta, DocTypeOptions, build_meta, has_owner_column, owner_column_error
 from .permissions import SYSTEM_MANAGER, PermRule, rules_from
 
 ModelT = TypeVar("ModelT", bound=type[models.Model])
@@ -80,6 +81,8 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
             options[key] = _split_names(options.get(key))
         options["permissions"] = rules_from(options.get("permissions", ()))
         doctype_options = DocTypeOptions(doctype=doctype, model=model_class, source="code", **options)
+        if owner_rights_without_owner(doctype_options):
+            raise ValueError(owner_column_error(doctype_options))
         with _lock:
             _code_options[doctype] = doctype_options
         registry.invalidate(local_only=True)
@@ -88,6 +91,13 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
     if model is None:
         return decorate
     return decorate(model)
+
+
+def owner_rights_without_owner(options: DocTypeOptions) -> bool:
+    """Whether ``options`` grant an ``if_owner`` right on a DocType whose documents record no owner (checked once
+    models are loaded; a registration made while they load is checked by the system check ``frappe_api.E002``)."""
+    return (apps.models_ready and any(rule.if_owner for rule in options.permissions)
+            and not has_owner_column(options))
 
 
 def unregister(doctype: str) -> None:
