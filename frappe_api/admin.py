@@ -6,20 +6,45 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from .meta import DocTypeOptions, has_owner_column, owner_column_error
 from .models import ApiRequestLog, ApiSettings, DocPerm, DocType
+from .registry import code_registrations, options_from_row
 
 CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
               "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable", "field_permlevels")
+
+
+def _row_options(row: DocType) -> DocTypeOptions | None:
+    """The options the registry serves ``row`` with: the code's for a code DocType, else the row's own."""
+    if row.source == DocType.SOURCE_CODE and row.name in code_registrations():
+        return code_registrations()[row.name]
+    return options_from_row(row) if row.model_id else None
+
+
+class DocPermFormSet(BaseInlineFormSet):
+    """Permission rows, refusing ``if_owner`` on a DocType whose documents record no owner."""
+
+    def clean(self) -> None:
+        super().clean()
+        options = _row_options(self.instance)
+        if options is None or has_owner_column(options):
+            return
+        for form in self.forms:
+            cleaned = getattr(form, "cleaned_data", None) or {}
+            if cleaned.get("if_owner") and not cleaned.get("DELETE"):
+                form.add_error("if_owner", owner_column_error(options))
 
 
 class DocPermInline(admin.TabularInline):
     """Role permission rows, editable for every DocType (code declares only the defaults)."""
 
     model = DocPerm
+    formset = DocPermFormSet
     extra = 1
-    fields = ("role", "permlevel", "select", "read", "write", "create", "delete", "submit", "cancel", "amend",
+    fields = ("role", "permlevel", "select", "read", "write", "create", "can_delete", "submit", "cancel", "amend",
               "if_owner")
 
 

@@ -17,7 +17,7 @@ class FrappeApiConfig(AppConfig):
         from . import runtime
         from .models import ApiSettings, DocPerm, DocType
         from .query import lookups  # noqa: F401 - registers the frappe_like lookup
-        from .registry import registry, sync_code_registrations
+        from .registry import invalidate_registry, sync_code_registrations
 
         from .rpc import builtins, client, files  # noqa: F401 - registers the built-in methods
         from .rpc.whitelist import load_method_settings
@@ -25,13 +25,15 @@ class FrappeApiConfig(AppConfig):
         autodiscover_modules("doctypes")
         load_method_settings()
 
-        def invalidate(**kwargs: object) -> None:
-            registry.invalidate()
-
-        post_save.connect(invalidate, sender=DocType, dispatch_uid="frappe_api_doctype_saved")
-        post_delete.connect(invalidate, sender=DocType, dispatch_uid="frappe_api_doctype_deleted")
-        post_save.connect(invalidate, sender=DocPerm, dispatch_uid="frappe_api_docperm_saved")
-        post_delete.connect(invalidate, sender=DocPerm, dispatch_uid="frappe_api_docperm_deleted")
-        post_save.connect(runtime.invalidate, sender=ApiSettings, dispatch_uid="frappe_api_settings_saved")
-        post_delete.connect(runtime.invalidate, sender=ApiSettings, dispatch_uid="frappe_api_settings_deleted")
-        post_migrate.connect(sync_code_registrations, sender=self, dispatch_uid="frappe_api_sync_code")
+        # Module-level receivers held strongly (weak=False): a receiver only weakly referenced is collected as
+        # soon as nothing else holds it, and with DEBUG off nothing does, so admin changes would stay local.
+        for signal, sender, receiver, uid in (
+            (post_save, DocType, invalidate_registry, "frappe_api_doctype_saved"),
+            (post_delete, DocType, invalidate_registry, "frappe_api_doctype_deleted"),
+            (post_save, DocPerm, invalidate_registry, "frappe_api_docperm_saved"),
+            (post_delete, DocPerm, invalidate_registry, "frappe_api_docperm_deleted"),
+            (post_save, ApiSettings, runtime.invalidate, "frappe_api_settings_saved"),
+            (post_delete, ApiSettings, runtime.invalidate, "frappe_api_settings_deleted"),
+        ):
+            signal.connect(receiver, sender=sender, weak=False, dispatch_uid=uid)
+        post_migrate.connect(sync_code_registrations, sender=self, weak=False, dispatch_uid="frappe_api_sync_code")

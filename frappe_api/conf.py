@@ -150,4 +150,4 @@ def _reload_api_settings(*, setting: str, **kwargs: Any) -> None:
         api_settings.reload()
 
 
-setting_changed.connect(_reload_api_settings)
+setting_changed.connect(_reload_api_settings, weak=False, dispatch_uid="frappe_api_reload_settings")

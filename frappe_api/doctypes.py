@@ -39,5 +39,5 @@ register(ApiRequestLog, doctype="API Request Log", sort_field="creation", read_o
 register(Group, doctype="Role", name_field="name", naming_rule="field:name",
          permissions=[{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1},
                       {"role": "All", "read": 1}])
-register(ApiSettings, doctype="System Settings", issingle=True,
-         permissions=[{"role": "System Manager", "read": 1, "write": 1}, {"role": "All", "read": 1}])
+register(ApiSettings, doctype="System Settings", issingle=True,  # as in Frappe: System Manager only
+         permissions=[{"role": "System Manager", "read": 1, "write": 1}])

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.expressions import Combinable
 
@@ -185,6 +186,26 @@ def _label(model_field: models.Field | None, fieldname: str) -> str:
         text = str(model_field.verbose_name)
         return text[:1].upper() + text[1:]
     return fieldname.replace("_", " ").title()
+
+
+def has_owner_column(options: DocTypeOptions) -> bool:
+    """Whether the DocType's documents record their owner: a model field ``owner``, or the one the field map
+    names for it (``{"owner": None}`` says there is none). ``if_owner`` rights need one."""
+    model_field = options.field_map.get("owner", "owner")
+    if not model_field:
+        return False
+    try:
+        options.model._meta.get_field(model_field)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def owner_column_error(options: DocTypeOptions) -> str:
+    """Why ``if_owner`` rows are refused on a DocType without an owner column."""
+    return (f"DocType {options.doctype!r} has no owner column ({options.model.__name__} has no 'owner' field and "
+            "its field map names none), so an 'if_owner' (Only if creator) permission would match no document. "
+            'Map "owner" to the field holding the creator\'s user name, or grant the right without if_owner.')
 
 
 def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Model]], str],

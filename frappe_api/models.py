@@ -135,8 +135,13 @@ class DocPerm(models.Model):
 
     ``role`` is a Django group's name, or one of the automatic roles ``All``
     (every logged-in user) and ``Guest`` (everyone). With ``if_owner`` the
-    rights apply only to documents the user owns.
+    rights apply only to documents the user owns. The ``delete`` right is
+    stored as ``can_delete``: a field called ``delete`` would hide ``Model.delete()``.
     """
+
+    RIGHT_FIELDS = {"select": "select", "read": "read", "write": "write", "create": "create",
+                    "delete": "can_delete", "submit": "submit", "cancel": "cancel", "amend": "amend"}
+    """Frappe's right name -> model field."""
 
     doctype = models.ForeignKey(DocType, on_delete=models.CASCADE, related_name="permissions")
     role = models.CharField(max_length=150)
@@ -145,7 +150,7 @@ class DocPerm(models.Model):
     read = models.BooleanField(default=True)
     write = models.BooleanField(default=False)
     create = models.BooleanField(default=False)
-    delete = models.BooleanField(default=False)
+    can_delete = models.BooleanField("Delete", default=False)
     submit = models.BooleanField(default=False)
     cancel = models.BooleanField(default=False)
     amend = models.BooleanField(default=False)
@@ -158,6 +163,11 @@ class DocPerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doctype} / {self.role} / level {self.permlevel}"
+
+    def as_mapping(self) -> dict[str, object]:
+        """The row under Frappe's names: ``{"role": ..., "permlevel": 0, "if_owner": False, "read": True, ...}``."""
+        return {"role": self.role, "permlevel": self.permlevel, "if_owner": self.if_owner,
+                **{right: getattr(self, field) for right, field in self.RIGHT_FIELDS.items()}}
 
 
 class Comment(Document):

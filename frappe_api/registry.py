@@ -22,14 +22,15 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
+from django.apps import apps
 from django.core.cache import caches
-from django.db import models
+from django.db import models, transaction
 from django.db.utils import DatabaseError
 
 from . import runtime
 from .conf import api_settings
 from .exceptions import DoesNotExistError
-from .meta import DocTypeMeta, DocTypeOptions, build_meta
+from .meta import DocTypeMeta, DocTypeOptions, build_meta, has_owner_column, owner_column_error
 from .permissions import SYSTEM_MANAGER, PermRule, rules_from
 
 ModelT = TypeVar("ModelT", bound=type[models.Model])
@@ -80,6 +81,8 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
             options[key] = _split_names(options.get(key))
         options["permissions"] = rules_from(options.get("permissions", ()))
         doctype_options = DocTypeOptions(doctype=doctype, model=model_class, source="code", **options)
+        if owner_rights_without_owner(doctype_options):
+            raise ValueError(owner_column_error(doctype_options))
         with _lock:
             _code_options[doctype] = doctype_options
         registry.invalidate(local_only=True)
@@ -88,6 +91,13 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
     if model is None:
         return decorate
     return decorate(model)
+
+
+def owner_rights_without_owner(options: DocTypeOptions) -> bool:
+    """Whether ``options`` grant an ``if_owner`` right on a DocType whose documents record no owner (checked once
+    models are loaded; a registration made while they load is checked by the system check ``frappe_api.E002``)."""
+    return (apps.models_ready and any(rule.if_owner for rule in options.permissions)
+            and not has_owner_column(options))
 
 
 def unregister(doctype: str) -> None:
@@ -121,7 +131,7 @@ def options_from_row(row: Any) -> DocTypeOptions | None:
         istable=row.istable,
         is_submittable=row.is_submittable,
         field_permlevels=dict(row.field_permlevels or {}),
-        permissions=tuple(PermRule.from_mapping(vars(perm)) for perm in row.permissions.all()) if row.pk else (),
+        permissions=tuple(PermRule.from_mapping(perm.as_mapping()) for perm in row.permissions.all()) if row.pk else (),
         source=row.source,
     )
 
@@ -152,12 +162,21 @@ class Registry:
         return version
 
     def invalidate(self, *, local_only: bool = False) -> None:
-        """Drop this process's snapshot; unless ``local_only``, make every other process drop theirs too."""
+        """Drop this process's snapshot; unless ``local_only``, make every other process drop theirs too.
+
+        Inside a transaction the new version is published again at commit: a process that rebuilt in between
+        read the rows as they were before the commit, and must rebuild once more."""
         self._loaded = False
         if not local_only:
-            version = uuid.uuid4().hex
-            caches[api_settings.CACHE_ALIAS].set(self._cache_key, version, timeout=None)
-            runtime.remember(self._cache_key, version)
+            self._publish_version()
+            if transaction.get_connection().in_atomic_block:
+                transaction.on_commit(self._publish_version)
+
+    def _publish_version(self) -> None:
+        self._loaded = False
+        version = uuid.uuid4().hex
+        caches[api_settings.CACHE_ALIAS].set(self._cache_key, version, timeout=None)
+        runtime.remember(self._cache_key, version)
 
     def refresh_if_stale(self) -> None:
         """Rebuild the snapshot when another process (or an admin save) changed the registry."""
@@ -180,7 +199,7 @@ class Registry:
                 disabled.add(row.name)
                 continue
             if row.name in options:
-                stored_rules = tuple(PermRule.from_mapping(vars(perm)) for perm in row.permissions.all())
+                stored_rules = tuple(PermRule.from_mapping(perm.as_mapping()) for perm in row.permissions.all())
                 if stored_rules:  # the admin's rows replace the code's defaults
                     options[row.name] = dataclasses.replace(options[row.name], permissions=stored_rules)
                 continue
@@ -255,6 +274,11 @@ registry = Registry()
 runtime.read_per_request(lambda: registry._cache_key)
 
 
+def invalidate_registry(**kwargs: Any) -> None:
+    """Signal receiver for saves and deletes of ``DocType`` and ``DocPerm`` rows: every process rebuilds."""
+    registry.invalidate()
+
+
 def sync_code_registrations(**kwargs: Any) -> None:
     """Create or update a ``DocType`` row for every code registration (run after ``migrate``)."""
     from django.contrib.contenttypes.models import ContentType
@@ -287,8 +311,7 @@ def sync_code_registrations(**kwargs: Any) -> None:
         if options.permissions and not row.permissions.exists():  # code declares defaults; the admin edits them
             DocPerm.objects.bulk_create(
                 DocPerm(doctype=row, role=rule.role, permlevel=rule.permlevel, if_owner=rule.if_owner,
-                        **{right: right in rule.rights for right in ("select", "read", "write", "create", "delete",
-                                                                      "submit", "cancel", "amend")})
+                        **{field: right in rule.rights for right, field in DocPerm.RIGHT_FIELDS.items()})
                 for rule in options.permissions)
     registry.invalidate()
 

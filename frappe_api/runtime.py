@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
+from django.db import transaction
 
 from .conf import api_settings
 
@@ -49,8 +50,8 @@ def _finish_request(**kwargs: Any) -> None:
     _request_reads.set(None)
 
 
-request_started.connect(_start_request, dispatch_uid="frappe_api_request_reads_started")
-request_finished.connect(_finish_request, dispatch_uid="frappe_api_request_reads_finished")
+request_started.connect(_start_request, weak=False, dispatch_uid="frappe_api_request_reads_started")
+request_finished.connect(_finish_request, weak=False, dispatch_uid="frappe_api_request_reads_finished")
 
 
 def read_per_request(key: Callable[[], str]) -> None:
@@ -99,7 +100,14 @@ def values() -> dict[str, Any]:
 
 
 def invalidate(**kwargs: Any) -> None:
-    """Forget the cached row (connected to the model's save and delete)."""
+    """Forget the cached row (connected to the model's save and delete); inside a transaction again at commit,
+    since another process may have cached the row as it was before the commit."""
+    _forget_row()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_forget_row)
+
+
+def _forget_row() -> None:
     caches[api_settings.CACHE_ALIAS].delete(_cache_key())
     remember(_cache_key(), None)
 

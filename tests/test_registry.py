@@ -86,8 +86,7 @@ def code_row_form(row, **extra):
             "permissions-INITIAL_FORMS": str(row.permissions.count()), "permissions-MIN_NUM_FORMS": "0",
             "permissions-MAX_NUM_FORMS": "1000"}
     for index, perm in enumerate(row.permissions.all()):
-        rights = [right for right in ("select", "read", "write", "create", "delete", "submit", "cancel", "amend",
-                                      "if_owner") if getattr(perm, right)]
+        rights = [field for field in (*DocPerm.RIGHT_FIELDS.values(), "if_owner") if getattr(perm, field)]
         data.update(permission_row(index, perm.role, *rights, doctype_pk=row.pk, row_pk=perm.pk))
     data.update(extra)
     return {key: value for key, value in data.items() if value is not None}

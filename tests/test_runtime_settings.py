@@ -21,7 +21,8 @@ def test_system_settings_is_a_single_with_frappe_field_names(admin_client, user_
     data = admin_client.get(URL).json()["data"]
     assert data["name"] == "System Settings" and data["time_zone"] == "UTC"
     assert user_client.get("/api/method/frappe.client.get_single_value",
-                           {"doctype": "System Settings", "field": "time_zone"}).json() == {"message": "UTC"}
+                           {"doctype": "System Settings", "field": "time_zone"}).status_code == 403
+    assert user_client.get("/api/method/frappe.client.get_time_zone").json() == {"message": {"time_zone": "UTC"}}
     assert user_client.put_json(URL, {"log_api_requests": 1}).status_code == 403
 
 
