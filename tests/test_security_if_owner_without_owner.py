@@ -86,9 +86,6 @@ def test_a_registration_made_while_models_load_is_reported_by_the_system_check(m
     assert [error.msg.split(" has no owner column")[0] for error in errors] == ["DocType 'Unowned ToDo'"]
 
 
-# Passes once this branch meets the lead's read gate on main (f58c54e: document.get_doc reads from the gated rows);
-# on this branch's base get_doc still checks only the DocType. Remove the marker when merging.
-@pytest.mark.xfail(strict=True, reason="needs main's gated document.get_doc (f58c54e)")
 def test_a_stored_if_owner_row_without_owner_column_grants_no_document_on_any_surface(jane_client):
     Group.objects.create(name="Support")
     row = DocType.objects.get(name="Role")

@@ -5,7 +5,7 @@ class Migration(migrations.Migration):
     """The served content type of a File, fixed at upload (rows stored before it are served as downloads)."""
 
     dependencies = [
-        ('frappe_api', '0008_api_settings'),
+        ('frappe_api', '0010_system_settings_for_system_managers'),
     ]
 
     operations = [
