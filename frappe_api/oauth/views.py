@@ -115,6 +115,8 @@ class TokenView(ProtocolView, oauth_views.TokenView):
         if response.status_code == 401 and "HTTP_AUTHORIZATION" not in request.META:
             response.status_code = 400
             del response["WWW-Authenticate"]
+        response["Content-Type"] = "application/json"  # oauthlib's late errors (a code consumed meanwhile) lack it
+        response["Cache-Control"] = "no-store"
         body = json.loads(response.content)
         if "error_description" not in body:
             body["error_description"] = TOKEN_ERRORS.get(body.get("error"), body.get("error", ""))
