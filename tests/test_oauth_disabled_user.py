@@ -17,7 +17,6 @@ User = get_user_model()
 INVALID_GRANT = {"error": "invalid_grant", "error_description": (
     "The authorization code or refresh token is invalid, expired, revoked, already used, "
     "or was issued to another client or redirect URI")}
-NO_TOKEN = {"exc_type": "AuthenticationError"}
 
 
 @pytest.fixture
@@ -106,6 +105,15 @@ def test_disabling_through_the_user_doctype_revokes_the_users_tokens(admin_clien
 
 def test_disabling_through_v2_revokes_the_users_tokens(admin_client, jane, application, tokens):
     response = admin_client.patch("/api/v2/document/User/jane", '{"enabled": 0}', content_type="application/json")
+    assert response.status_code == 200
+    assert_revoked(jane)
+    set_active("jane", True)
+    assert_all_refused(application, tokens)
+
+
+def test_disabling_through_the_legacy_cmd_path_revokes_the_users_tokens(admin_client, jane, application, tokens):
+    response = admin_client.post("/", {"cmd": "frappe.client.set_value", "doctype": "User", "name": "jane",
+                                       "fieldname": "enabled", "value": "0"})
     assert response.status_code == 200
     assert_revoked(jane)
     set_active("jane", True)
