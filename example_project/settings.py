@@ -4,8 +4,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
 
-from frappe_api.oauth.settings import PROVIDER_SETTINGS
+from frappe_api.oauth.settings import CLIENT_SECRET_HASHER, PROVIDER_SETTINGS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -116,6 +117,8 @@ FRAPPE_API = {}
 
 # OAuth 2 / OpenID Connect at Frappe's URLs (frappe_api.oauth, on django-oauth-toolkit).
 OAUTH2_PROVIDER = {**PROVIDER_SETTINGS}
+# Generated client secrets get a fast keyed hash; user passwords keep Django's slow default (listed first).
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, CLIENT_SECRET_HASHER]
 
 LOGGING = {
     "version": 1,

@@ -102,6 +102,11 @@ DEFAULTS: dict[str, Any] = {
     "OAUTH_API_SCOPE": "all",
     # The scopes a new OAuth application may request (Frappe's OAuth Client default).
     "OAUTH_DEFAULT_CLIENT_SCOPES": "all openid",
+    # Failed client authentications (a wrong client_secret, an unknown client_id) allowed per client_id and per
+    # IP inside the window; past it the token, revocation and introspection endpoints answer 429 for the window,
+    # even to the right secret (0 disables the throttle).
+    "OAUTH_CLIENT_AUTH_ATTEMPTS": 10,
+    "OAUTH_CLIENT_AUTH_LOCKOUT_SECONDS": 60,
     # --- Users -------------------------------------------------------------
     # The user name of anonymous requests.
     "GUEST_USER": "Guest",

@@ -8,6 +8,7 @@ shared (Redis in production).
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -35,6 +36,23 @@ def hit(key: str, limit: int, seconds: int) -> int:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=seconds)
         return 1
+
+
+def locked_for(keys: Iterable[str]) -> int:
+    """Whole seconds until the last lock on any of ``keys`` (set by ``count_failure``) ends; 0 when none is locked."""
+    now = time.time()
+    ends = [until for until in caches[api_settings.CACHE_ALIAS].get_many([f"{key}:until" for key in keys]).values()
+            if until and until > now]
+    return max(1, round(max(ends) - now)) if ends else 0
+
+
+def count_failure(keys: Iterable[str], attempts: int, window: int) -> None:
+    """Count one failure against each of ``keys``; a key reaching ``attempts`` inside ``window`` seconds is locked
+    for ``window`` seconds (see ``locked_for``)."""
+    cache = caches[api_settings.CACHE_ALIAS]
+    for key in keys:
+        if hit(key, attempts, window) >= attempts:
+            cache.set(f"{key}:until", time.time() + window, timeout=window)
 
 
 def rate_limit(key: str | None = None, limit: int | Callable[[], int] = 5, seconds: int = 86400,

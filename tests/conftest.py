@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import Client
 
+from frappe_api.oauth.settings import CLIENT_SECRET_HASHER
 from frappe_api.registry import registry
 
 from .factories import AdministratorFactory, UserFactory
@@ -22,7 +23,7 @@ class APIClient(Client):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", CLIENT_SECRET_HASHER]
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model
@@ -11,7 +10,7 @@ from django.core.cache import caches
 
 from ..conf import api_settings
 from ..exceptions import AuthenticationError, TooManyRequestsError
-from ..ratelimit import client_ip, hit
+from ..ratelimit import client_ip, count_failure, locked_for
 from ..runtime import setting
 
 MAX_PASSWORD_LENGTH = 512
@@ -33,24 +32,16 @@ def check_lockout(username: str, request: Any) -> None:
     """429 while the user or the IP is locked, even with the right password."""
     if not setting("LOGIN_ATTEMPTS"):
         return
-    cache = caches[api_settings.CACHE_ALIAS]
-    now = time.time()
-    for key in _keys(username, request):
-        until = cache.get(f"{key}:until")
-        if until and until > now:
-            raise TooManyRequestsError(
-                f"Your account has been locked and will resume after {max(1, round(until - now))} seconds")
+    remaining = locked_for(_keys(username, request))
+    if remaining:
+        raise TooManyRequestsError(f"Your account has been locked and will resume after {remaining} seconds")
 
 
 def record_failure(username: str, request: Any) -> None:
     """Count a failed login; at the limit, lock for ``LOGIN_LOCKOUT_SECONDS``."""
     if not setting("LOGIN_ATTEMPTS"):
         return
-    cache = caches[api_settings.CACHE_ALIAS]
-    attempts, window = setting("LOGIN_ATTEMPTS"), setting("LOGIN_LOCKOUT_SECONDS")
-    for key in _keys(username, request):
-        if hit(key, attempts, window) >= attempts:
-            cache.set(f"{key}:until", time.time() + window, timeout=window)
+    count_failure(_keys(username, request), setting("LOGIN_ATTEMPTS"), setting("LOGIN_LOCKOUT_SECONDS"))
 
 
 def reset_failures(username: str, request: Any) -> None:

@@ -10,4 +10,4 @@ class FrappeOAuthConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import checks, revocation  # noqa: F401 - registers the system checks and the revoking receiver

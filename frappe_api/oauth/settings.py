@@ -2,8 +2,10 @@
 
 Importable from a settings module (nothing here touches models at import)::
 
-    from frappe_api.oauth.settings import PROVIDER_SETTINGS
+    from django.conf import global_settings
+    from frappe_api.oauth.settings import CLIENT_SECRET_HASHER, PROVIDER_SETTINGS
     OAUTH2_PROVIDER = {**PROVIDER_SETTINGS, "ACCESS_TOKEN_EXPIRE_SECONDS": 7200}
+    PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, CLIENT_SECRET_HASHER]
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ def pkce_required(client_id: str) -> bool:
         "client_type", flat=True).first()
     return client_type != "confidential"
 
+
+# The fast keyed hasher for generated client secrets; list it in PASSWORD_HASHERS, after the password hashers.
+CLIENT_SECRET_HASHER = "frappe_api.oauth.hashers.KeyedClientSecretHasher"
 
 PROVIDER_SETTINGS = {
     # id_tokens, the userinfo endpoint and nonces (Frappe always runs OpenID Connect).
@@ -32,6 +37,10 @@ PROVIDER_SETTINGS = {
     # Every refresh answers a new refresh token; presenting a used one revokes the whole family.
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Generated client secrets are stored as an HMAC keyed with SECRET_KEY, not a slow password hash: a wrong
+    # client_secret costs microseconds, not a PBKDF2 run. Existing password-hashed secrets still verify (and are
+    # rehashed on their next success).
+    "CLIENT_SECRET_HASHER": "frappe_hmac_sha256",
     # Access and refresh tokens and codes are stored as hashes only (RFC 9700), like the client secrets.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     # Frappe documents PKCE's "plain" method beside S256: keep it when django-oauth-toolkit 4 refuses it by default.

@@ -1,25 +1,31 @@
-"""django-oauth-toolkit's request validator with Frappe's claims, issuer and id_token key.
+"""django-oauth-toolkit's request validator with Frappe's claims, issuer and id_token key, and its refusals.
 
 Frappe signs id_tokens with HS256 keyed by the client secret, so a client
 verifies them with the secret it holds. django-oauth-toolkit keys HS256 with
 the *stored* secret, and therefore refuses to hash it. Here the key is the
 secret the client presented at the token endpoint (every grant that issues an
 id_token authenticates the client there), so secrets stay hashed at rest.
+
+Client authentication is throttled and costs the same for unknown clients
+(``client_auth``); no code, refresh token or access token of an inactive user
+is accepted; a code presented a second time revokes what it issued
+(``revocation``).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
+from collections import OrderedDict
 from typing import Any
-from urllib.parse import unquote_plus
 
 from django.contrib.auth.hashers import identify_hasher
 from oauth2_provider.models import AbstractApplication
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
 from .claims import issuer, user_claims
+from .client_auth import check_throttle, presented_credentials, record_failure, secret_matches
+from .revocation import remember_used_code, revoke_token_response, revoke_used_code
 
 # RFC 7518 3.2: an HS256 key has at least as many bits as the hash (jwcrypto refuses shorter ones).
 MIN_HS256_SECRET_BYTES = 32
@@ -34,17 +40,8 @@ def is_hashed(secret: str) -> bool:
     return True
 
 
-def presented_secret(request: Any) -> str | None:
-    """The client secret sent with an oauthlib request: HTTP Basic (preferred by RFC 6749) or the body."""
-    scheme, _, credentials = (request.headers.get("HTTP_AUTHORIZATION") or "").partition(" ")
-    if scheme == "Basic":
-        try:
-            decoded = base64.b64decode(credentials).decode(getattr(request, "encoding", None) or "utf-8")
-        except (binascii.Error, ValueError):
-            return None
-        _, colon, secret = decoded.partition(":")
-        return unquote_plus(secret) if colon else None
-    return getattr(request, "client_secret", None)
+def _active(user: Any) -> bool:
+    return user is not None and bool(getattr(user, "is_active", True))
 
 
 class FrappeOAuth2Validator(OAuth2Validator):
@@ -54,10 +51,60 @@ class FrappeOAuth2Validator(OAuth2Validator):
     oidc_claim_scope = None
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
-        authenticated = super().authenticate_client(request, *args, **kwargs)
-        if authenticated:
-            request.presented_client_secret = presented_secret(request)
-        return authenticated
+        """HTTP Basic or body credentials; refused with 429 while the client_id or IP is throttled, and an unknown
+        client_id is checked against a dummy hash (same work, same ``invalid_client``)."""
+        client_id, secret = presented_credentials(request)
+        if not client_id:
+            return False
+        check_throttle(client_id, request)
+        application = self._load_application(client_id, request)
+        if not secret_matches(application, secret):
+            record_failure(client_id, request)
+            return False
+        request.presented_client_secret = secret
+        return True
+
+    def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        """A live code of an active user; a code already exchanged revokes the tokens it issued."""
+        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+            revoke_used_code(code)
+            return False
+        return _active(request.user)
+
+    def save_bearer_token(self, token: dict, request: Any, *args: Any, **kwargs: Any) -> Any:
+        saved = super().save_bearer_token(token, request, *args, **kwargs)
+        request.issued_token = token
+        return saved
+
+    def invalidate_authorization_code(self, client_id: str, code: str, request: Any, *args: Any,
+                                      **kwargs: Any) -> None:
+        """Delete the code and remember what it issued; a code another request consumed meanwhile is a replay:
+        this request's tokens and that request's are revoked."""
+        issued = getattr(request, "issued_token", {})
+        try:
+            super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
+        except InvalidGrantError:
+            revoke_token_response(issued)
+            revoke_used_code(code)
+            raise
+        remember_used_code(code, issued)
+
+    def validate_refresh_token(self, refresh_token: str, client: Any, request: Any, *args: Any,
+                               **kwargs: Any) -> bool:
+        """django-oauth-toolkit's checks (rotation, reuse, expiry, client), and the user must be active."""
+        return (super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
+                and _active(request.user))
+
+    def validate_bearer_token(self, token: str, scopes: list[str], request: Any) -> bool:
+        """django-oauth-toolkit's checks, and a token issued to a user needs that user active."""
+        if not super().validate_bearer_token(token, scopes, request):
+            return False
+        if request.user is not None and not _active(request.user):
+            request.user = request.access_token = None
+            request.oauth2_error = OrderedDict([("error", "invalid_token"),
+                                                ("error_description", "The access token is invalid.")])
+            return False
+        return True
 
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         return user_claims(request.user, request)

@@ -6,7 +6,6 @@ errors are ``{"error": ..., "error_description": ...}``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -32,13 +31,16 @@ from oauth2_provider.views.mixins import OAuthLibMixin
 from ..auth.oauth import bearer_token, bearer_user
 from ..conf import api_settings
 from .claims import issuer, user_claims
+from .client_auth import ClientAuthenticationThrottled
+from .revocation import token_checksum
 from .scopes import FrappeScopes
 
 
-def oauth_error(error: str, description: str, status: int = 400) -> JsonResponse:
+def oauth_error(error: str, description: str, status: int = 400, headers: dict[str, str] | None = None
+                ) -> JsonResponse:
     """RFC 6749's error body: ``{"error": ..., "error_description": ...}``."""
     return JsonResponse({"error": error, "error_description": description}, status=status,
-                        headers={"Cache-Control": "no-store"})
+                        headers={"Cache-Control": "no-store", **(headers or {})})
 
 
 class ProtocolView(View):
@@ -113,6 +115,8 @@ class TokenView(ProtocolView, oauth_views.TokenView):
         if response.status_code == 401 and "HTTP_AUTHORIZATION" not in request.META:
             response.status_code = 400
             del response["WWW-Authenticate"]
+        response["Content-Type"] = "application/json"  # oauthlib's late errors (a code consumed meanwhile) lack it
+        response["Cache-Control"] = "no-store"
         body = json.loads(response.content)
         if "error_description" not in body:
             body["error_description"] = TOKEN_ERRORS.get(body.get("error"), body.get("error", ""))
@@ -120,14 +124,10 @@ class TokenView(ProtocolView, oauth_views.TokenView):
         return response
 
 
-def _checksum(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def revoke_held_token(token: str) -> None:
     """Revoke the access or refresh token ``token`` (with its pair): holding a token entitles its holder to
     revoke it, as in Frappe."""
-    checksum = _checksum(token)
+    checksum = token_checksum(token)
     with transaction.atomic():
         for access in get_access_token_model().objects.filter(token_checksum=checksum):
             revoke_access_token(access)
@@ -212,7 +212,7 @@ def introspect(token: str, hint: str | None, request: HttpRequest) -> dict[str, 
     """RFC 7662's answer for ``token``, as Frappe words it: ``active``, ``client_id``, ``trusted_client``,
     ``scope``, ``exp``, ``sub`` and, for an ``openid`` token, the user's claims; else ``{"active": false}``.
     ``token_type_hint`` only decides which kind is looked up first."""
-    checksum = _checksum(token)
+    checksum = token_checksum(token)
     lookups = [_introspect_access, _introspect_refresh]
     if hint == "refresh_token":
         lookups.reverse()
@@ -238,7 +238,11 @@ class IntrospectView(ProtocolView, OAuthLibMixin):
         if bearer_token(request) is not None:
             allowed = _valid_bearer(request)
         else:
-            allowed = _sends_client_credentials(request) and self.authenticate_client(request)
+            try:
+                allowed = _sends_client_credentials(request) and self.authenticate_client(request)
+            except ClientAuthenticationThrottled as throttled:
+                return oauth_error(throttled.error, throttled.description, throttled.status_code,
+                                   headers=throttled.headers)
         if not allowed:
             response = oauth_error("invalid_client", "Authenticate as an OAuth client, or with a Bearer token",
                                    401)
