@@ -25,7 +25,7 @@ from .document import listing
 from .exceptions import PermissionError, RequestEntityTooLarge, ValidationError
 from .models import File
 from .naming import make_hash
-from .permissions import has_permission, is_superuser, user_name
+from .permissions import check_document, check_permission, has_permission, is_superuser, user_name
 
 _SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,10}$")
 INLINE_UNSAFE = ("text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml")
@@ -67,10 +67,9 @@ def save_upload(*, user: Any, upload: Any = None, file_url: str | None = None, f
     target_meta = None
     if doctype and docname:
         target_meta = listing.meta_for(doctype, user)
+        check_permission(target_meta, "write", user)  # before the lookup: no answer tells which names exist
         instance = document.load_for_update(target_meta, docname)
-        from .permissions import check_permission, owner_of
-
-        check_permission(target_meta, "write", user, name=docname, owner=owner_of(target_meta, instance))
+        check_document(target_meta, "write", user, instance, docname)
     if upload is None and not file_url:
         raise ValidationError("No file attached")
     row = File(name=make_hash(), folder=folder or "Home", is_private=bool(is_private),

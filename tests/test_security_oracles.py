@@ -123,3 +123,9 @@ def test_meta_is_served_to_readers_and_for_child_tables_of_readable_parents():
     assert seller.get("/api/v2/doctype/Sales Order/meta").status_code == 200
     assert seller.get("/api/v2/doctype/Sales Order Item/meta").status_code == 200
     assert client_for("nobody").get("/api/v2/doctype/Sales Order Item/meta").status_code == 403
+
+
+def test_attaching_a_file_refuses_existing_and_missing_names_alike(outsider, existing):
+    answers = [outsider.post("/api/method/upload_file", {"file_url": "https://example.com/a.png", "doctype": "Note",
+                                                         "docname": name}) for name in ("secret-note", "nobody")]
+    _same_refusal(*answers)
