@@ -54,4 +54,6 @@ def to_python(api_field: APIField, value: Any, *, model_field: Any = None) -> An
         raise ValidationError(f"Invalid value for {api_field.label}: {value!r}") from None
     if isinstance(converted, datetime.datetime):
         converted = make_aware(converted)
+    if isinstance(converted, str) and "\x00" in converted:  # PostgreSQL cannot store it; no database should
+        raise ValidationError(f"Invalid value for {api_field.label}: it contains a NUL character")
     return converted

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import secrets
 import string
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -26,7 +27,9 @@ from .meta import DocTypeMeta
 HASH_ALPHABET = string.ascii_lowercase + string.digits
 HASH_LENGTH = 10
 HASH_ATTEMPTS = 5
+SERIES_SKIPS = 100
 _FORMAT_PART = re.compile(r"\{([^{}]+)\}")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def make_hash() -> str:
@@ -41,6 +44,8 @@ def validate_name(meta: DocTypeMeta, name: Any) -> str:
         raise ValidationError(f"No Name Specified for {meta.doctype}")
     if "<" in text or ">" in text:
         raise NameError("Name cannot contain special characters like '<', '>'")
+    if CONTROL_CHARACTERS.search(text):
+        raise ValidationError("Name cannot contain control characters")
     if text == meta.doctype and not meta.options.issingle:
         raise NameError(f"{meta.doctype} is not a valid name")
     if len(text) > 140:
@@ -118,26 +123,47 @@ def amended_name(original: str, original_amended_from: Any) -> str:
     return f"{original}-1"
 
 
-def new_name(meta: DocTypeMeta, values: dict[str, Any], client_name: Any, *, honour_client_name: bool) -> Any:
+def client_name_kept(meta: DocTypeMeta, client_name: Any, *, honour_client_name: bool) -> bool:
+    """Whether the ``name`` a client sent becomes the document's name: under ``prompt``, or when the caller
+    asks for it (``honour_client_name``: API v2, for a user allowed to set names)."""
+    return client_name not in (None, "") and meta.naming_rule not in ("autoincrement",) \
+        and not meta.options.issingle and (meta.naming_rule == "prompt" or honour_client_name)
+
+
+def generated(meta: DocTypeMeta) -> bool:
+    """Whether the naming rule generates names no one chose (a hash, or a counter of a series or format),
+    so that a name already taken is skipped rather than refused."""
+    rule = meta.naming_rule
+    return rule == "hash" or (not rule.startswith("field:") and "#" in rule)
+
+
+def new_name(meta: DocTypeMeta, values: dict[str, Any], client_name: Any, *, honour_client_name: bool,
+             is_taken: Callable[[str], bool] | None = None) -> Any:
     """The name a new document takes, or None when the database assigns it (autoincrement).
 
     ``values`` are the API values being inserted; ``client_name`` is the
-    ``name`` the client sent, kept only for ``prompt`` or when
-    ``honour_client_name`` (API v2) is set.
+    ``name`` the client sent (see ``client_name_kept``). With ``is_taken``, a
+    series or format counter moves past the names it says are taken (at most
+    ``SERIES_SKIPS`` of them).
     """
     rule = meta.naming_rule
     if rule == "autoincrement":
         return None
     if meta.options.issingle:
         return meta.doctype
-    if client_name not in (None, "") and (rule == "prompt" or honour_client_name):
+    if client_name_kept(meta, client_name, honour_client_name=honour_client_name):
         return validate_name(meta, client_name)
     if rule == "prompt":
         raise ValidationError("Please set the document name")
     if rule.startswith("field:"):
         return validate_name(meta, _field_text(meta, values, rule.split(":", 1)[1].strip()))
+    if "#" in rule:
+        for _ in range(SERIES_SKIPS):
+            name = validate_name(meta, format_name(meta, rule.split(":", 1)[1], values) if rule.startswith(
+                "format:") else series_name(meta, rule, values))
+            if is_taken is None or not is_taken(name):
+                return name
+        return name
     if rule.startswith("format:"):
         return validate_name(meta, format_name(meta, rule.split(":", 1)[1], values))
-    if "#" in rule:
-        return validate_name(meta, series_name(meta, rule, values))
     return make_hash()

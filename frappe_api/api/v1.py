@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from .. import document
 from ..exceptions import ValidationError
 from ..document import listing
+from ..document.answer import written_doc
 from ..query.params import parse_bool
 from .base import FrappeAPIView
 
@@ -47,7 +48,7 @@ class ResourceListView(FrappeAPIView):
     def post(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)
         name = document.insert_doc(meta, document_data(self.form_dict(request)), request.user)
-        return Response({"data": document.read_values(meta, name)})
+        return Response({"data": written_doc(meta, name, request.user)})
 
 
 class ResourceDetailView(FrappeAPIView):
@@ -78,7 +79,7 @@ class ResourceDetailView(FrappeAPIView):
     def put(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)
         new_name = document.update_doc(meta, name, document_data(self.form_dict(request)), request.user)
-        return Response({"data": document.read_values(meta, new_name)})
+        return Response({"data": written_doc(meta, new_name, request.user)})
 
     def delete(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)

@@ -16,13 +16,15 @@ from .. import document
 from ..conf import api_settings
 from ..doctype_meta import describe
 from ..document import listing
-from ..document.lifecycle import check_if_latest
+from ..document.answer import written_doc
 from ..document.serialize import not_found
 from ..exceptions import FrappeAPIException, PermissionError, ValidationError
-from ..permissions import user_name
+from ..permissions import check_permission, has_permission, permission_scope, user_name
+from ..registry import registry
 from ..query.params import parse_int, parse_json_param
 from ..rpc.dispatch import execute
 from ..rpc.whitelist import call_with_arguments, whitelisted
+from ..transactions import READ_METHODS, request_transaction
 from .base import FrappeAPIView
 
 TYPE_CHECKS = (("fields", list, "'fields' must be a list"),
@@ -76,7 +78,7 @@ class DocumentListView(V2View):
         meta = self.get_meta(doctype)
         data = self.body(request)
         name = document.insert_doc(meta, data, request.user, honour_client_name=isinstance(data.get("name"), (str, int)))
-        return Response({"data": document.read_values(meta, name, include_nulls=True)})
+        return Response({"data": written_doc(meta, name, request.user, include_nulls=True)})
 
 
 class DocumentDetailView(V2View):
@@ -89,7 +91,7 @@ class DocumentDetailView(V2View):
     def patch(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)
         saved = document.update_doc(meta, name, self.body(request), request.user)
-        return Response({"data": document.read_values(meta, saved, include_nulls=True)})
+        return Response({"data": written_doc(meta, saved, request.user, include_nulls=True)})
 
     put = patch
 
@@ -122,27 +124,28 @@ class DocumentCopyView(V2View):
 
 class DocumentMethodView(V2View):
     """``GET``/``POST .../{name}/method/{method}``: whitelisted document methods and the built-ins
-    ``add_comment``, ``submit``, ``cancel`` and ``rename``. The document is returned in ``docs``."""
+    ``add_comment``, ``submit``, ``cancel`` and ``rename`` (these refused on GET). The document, as the caller
+    may read it, is returned in ``docs``; everything a GET did is rolled back."""
 
     def call(self, request: Request, doctype: str, name: str, method: str) -> Response:
         meta = self.get_meta(doctype)
         args = self.body(request)
-        if method == "add_comment":
-            result = add_comment(meta, name, args.get("text"), request.user)
-        elif method == "rename":
-            if request.method == "GET":
+        with request_transaction(request.method):
+            if method in ("add_comment", "rename") and request.method in READ_METHODS:
                 raise PermissionError("Not permitted")
-            name = result = document.rename_doc(meta, name, args.get("name"), request.user)
-        else:
-            result = document.run_doc_method(meta, name, method, args, request.user, request.method)
-        return Response({"data": result, "docs": [document.read_values(meta, name, include_nulls=True)]})
+            if method == "add_comment":
+                result = add_comment(meta, name, args.get("text"), request.user)
+            elif method == "rename":
+                name = result = document.rename_doc(meta, name, args.get("name"), request.user)
+            else:
+                result = document.run_doc_method(meta, name, method, args, request.user, request.method)
+            return Response({"data": result, "docs": [written_doc(meta, name, request.user, include_nulls=True)]})
 
     get = post = call
 
 
 def add_comment(meta: Any, name: Any, text: Any, user: Any) -> dict[str, Any]:
     """Store a ``Comment`` on a document the user may read, and answer it."""
-    from ..registry import registry
 
     if not isinstance(text, str) or not text.strip():
         raise ValidationError("Comment text is required")
@@ -162,12 +165,18 @@ def add_comment(meta: Any, name: Any, text: Any, user: Any) -> dict[str, Any]:
 
 
 class DocTypeMetaView(V2View):
-    """The DocType's metadata, for any logged-in user (Guest: 403)."""
+    """The DocType's metadata, for a logged-in user who may read (or select) it, or, for a child table, one of
+    its parents (Guest: 403). Any other DocType is answered exactly as a missing one."""
 
     def get(self, request: Request, doctype: str) -> Response:
         if not request.user.is_authenticated:
             raise PermissionError("Not permitted")
-        return Response({"data": describe(self.get_meta(doctype))})
+        meta = self.get_meta(doctype)
+        owners = registry.parents_of(meta.doctype) if meta.options.istable else [meta]
+        if not any(has_permission(owner, "select", request.user) for owner in owners):
+            message = f"No permission for {doctype}"
+            raise PermissionError(message, error_message=message)
+        return Response({"data": describe(meta)})
 
 
 class DocTypeCountView(V2View):
@@ -187,10 +196,8 @@ class DocTypeMethodView(V2View):
             return Response({"data": execute(f"{doctype}.{method}", self.form_dict(request), request)})
         if not request.user.is_authenticated and not entry.allow_guest or request.method not in entry.methods:
             raise PermissionError("Not permitted")
-        with transaction.atomic():
+        with request_transaction(request.method):
             result = call_with_arguments(target, self.form_dict(request))
-            if request.method == "GET":
-                transaction.set_rollback(True)
         return Response({"data": result})
 
     get = post = put = delete = call
@@ -207,12 +214,11 @@ class RunDocMethodView(V2View):
         if not isinstance(doc, dict) or not isinstance(kwargs, dict):
             raise ValidationError("'document' and 'kwargs' must be objects")
         meta = self.get_meta(doc.get("doctype"))
-        if doc.get("modified"):
-            with transaction.atomic():
-                check_if_latest(meta, document.load_for_update(meta, doc.get("name")), doc["modified"])
-        result = document.run_doc_method(meta, doc.get("name"), str(args.get("method") or ""), kwargs,
-                                         request.user, request.method)
-        return Response({"data": result, "docs": [document.read_values(meta, doc.get("name"), include_nulls=True)]})
+        with request_transaction(request.method):
+            result = document.run_doc_method(meta, doc.get("name"), str(args.get("method") or ""), kwargs,
+                                             request.user, request.method, modified=doc.get("modified"))
+            return Response({"data": result,
+                             "docs": [written_doc(meta, doc.get("name"), request.user, include_nulls=True)]})
 
     get = post = call
 
@@ -239,13 +245,16 @@ def _bulk(items: list[Any], operation: Any, done_key: str) -> dict[str, Any]:
             "failure_count": len(failed)}
 
 
-def _preloaded(items: list[Any], meta_of: Any) -> dict[tuple[str, str], Any]:
-    """Every named document of the batch, loaded and row-locked in one query per DocType."""
+def _preloaded(items: list[Any], meta_of: Any, ptype: str, user: Any) -> dict[tuple[str, str], Any]:
+    """Every named document of the batch, loaded and row-locked in one query per DocType; DocTypes on which
+    the user lacks ``ptype`` are never looked up."""
     by_doctype: dict[str, tuple[Any, list[Any]]] = {}
     for item in items:
         try:
             meta = meta_of(item)
         except FrappeAPIException:
+            continue
+        if permission_scope(meta, ptype, user) == "none":
             continue
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, (str, int)):
@@ -273,9 +282,11 @@ class BulkView(V2View):
         key = "names" if doctype and self.action == "delete" else "docs"
         items = _bulk_limit(args.get(key), key)
         with transaction.atomic():
-            loaded = _preloaded(items, meta_of) if self.action != "insert" else {}
+            ptype = "delete" if self.action == "delete" else "write"
+            loaded = _preloaded(items, meta_of, ptype, user) if self.action != "insert" else {}
 
             def stored(meta: Any, name: Any) -> Any:
+                check_permission(meta, ptype, user)  # the same 403 whether or not the name exists
                 instance = loaded.get((meta.doctype, str(name)))
                 if instance is None:
                     raise not_found(meta, name)

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from ..exceptions import DoesNotExistError, ValidationError
 from ..meta import DocTypeMeta
 from ..models import Comment, File
-from ..permissions import check_document
+from ..permissions import check_document, check_permission
 from ..registry import registry
 from .listing import meta_for
 from .serialize import name_value, not_found
@@ -36,6 +36,7 @@ def attachment_target(doctype: Any, name: Any, user: Any) -> tuple[DocTypeMeta, 
     """The document ``doctype``/``name`` a File is to be attached to, once ``user`` is known to may write it
     (403 otherwise; 404 when it does not exist)."""
     meta = meta_for(doctype, user)
+    check_permission(meta, "write", user)  # before the lookup: no answer tells which names exist
     instance = meta.model._default_manager.filter(**{meta.name.attname: name_value(meta, name)}).first()
     if instance is None:
         raise not_found(meta, name)

@@ -35,7 +35,7 @@ from ..exceptions import (
 )
 from ..fieldvalues import make_aware
 from ..meta import DocTypeMeta
-from ..permissions import check_document, check_permission
+from ..permissions import SYSTEM_MANAGER, check_document, check_permission, is_superuser, user_roles
 from . import attachments, tables, values
 from .serialize import name_value, not_found
 
@@ -125,7 +125,10 @@ def _target_docstatus(meta: DocTypeMeta, data: Mapping[str, Any], current: int) 
 def _parse_modified(value: Any) -> datetime.datetime | None:
     if isinstance(value, datetime.datetime):
         return make_aware(value)
-    parsed = parse_datetime(str(value).strip()) if value not in (None, "") else None
+    try:
+        parsed = parse_datetime(str(value).strip()) if value not in (None, "") else None
+    except ValueError:  # well formed but impossible ("2024-13-45 00:00:00"): it is simply not the stored one
+        return None
     return make_aware(parsed) if parsed else None
 
 
@@ -180,34 +183,44 @@ def retry_on_deadlock(write: Callable[[], Any]) -> Any:
     raise AssertionError("unreachable")
 
 
-class _HashNameTaken(Exception):
-    """The INSERT of a generated hash name failed on a unique key (``error``): maybe another row has the name."""
+class _GeneratedNameTaken(Exception):
+    """The INSERT of a generated name (hash or series) failed on a unique key (``error``): maybe another row
+    has the name."""
 
     def __init__(self, name: Any, error: DuplicateEntryError) -> None:
         super().__init__(name)
         self.name, self.error = name, error
 
 
+def may_set_names(user: Any) -> bool:
+    """Whether ``user`` may choose the name of a document the naming rule would generate from a counter or a
+    field: superusers and System Managers (anyone may name a document under ``prompt`` or ``hash``)."""
+    return is_superuser(user) or SYSTEM_MANAGER in user_roles(user)
+
+
 def insert_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_client_name: bool = False) -> Any:
     """Create a document (and its child rows) from a client's dict and answer its name. Needs ``create``.
 
-    A generated hash name is not looked up first: when another row already has it (as good as never), the
-    rolled-back write runs again with a new one, as Frappe retries its INSERT."""
+    ``honour_client_name`` (API v2) keeps a client's ``name`` under the ``hash`` rule, or for a user who
+    ``may_set_names``. A generated name is not looked up first: when another row already has it, the
+    rolled-back write runs again, with a new hash, or with the series counter moved past the taken names."""
     check_permission(meta, "create", user)
     if meta.options.issingle:
         return update_doc(meta, meta.doctype, data, user)
+    honour_client_name = honour_client_name and (meta.naming_rule == "hash" or may_set_names(user))
     for attempt in range(naming.HASH_ATTEMPTS):
         try:
-            return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name))
-        except _HashNameTaken as taken:
+            return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name, skip_taken=attempt > 0))
+        except _GeneratedNameTaken as taken:
             exists = meta.model._default_manager.filter(**{meta.name.attname: taken.name}).exists()
             if attempt == naming.HASH_ATTEMPTS - 1 or not exists:
                 raise taken.error from None
     raise AssertionError("unreachable")
 
 
-def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_name: bool) -> Any:
-    """The body of ``insert_doc``, inside its transaction."""
+def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_name: bool, *,
+            skip_taken: bool = False) -> Any:
+    """The body of ``insert_doc``, inside its transaction (``skip_taken``: look up series names first)."""
     instance = meta.model()
     attachments.check_write(meta, instance, data, user)
     values.apply_values(meta, instance, data)
@@ -222,8 +235,10 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
             name = getattr(instance, meta.name.attname) or None
         else:
             client_name = data.get("name")
-            name = naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name)
-            if meta.naming_rule == "hash" and not (honour_client_name and client_name not in (None, "")):
+            name = naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name,
+                                   is_taken=_name_taken(meta) if skip_taken else None)
+            if naming.generated(meta) and not naming.client_name_kept(
+                    meta, client_name, honour_client_name=honour_client_name):
                 exclude.add(meta.name.attname)
     if name is not None:
         setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, name)))
@@ -233,12 +248,18 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
         values.save(meta, instance, creating=True)
     except DuplicateEntryError as exc:
         if meta.name.attname in exclude:
-            raise _HashNameTaken(getattr(instance, meta.name.attname), exc) from None
+            raise _GeneratedNameTaken(getattr(instance, meta.name.attname), exc) from None
         raise
     tables.save(meta, instance, rows)
     _write_virtual_tables(meta, instance, data, user)
     run_hooks(instance, ("after_insert", *AFTER["save"]))
     return getattr(instance, meta.name.attname)
+
+
+def _name_taken(meta: DocTypeMeta) -> Callable[[str], bool]:
+    def taken(name: str) -> bool:
+        return meta.model._default_manager.filter(**{meta.name.attname: name_value(meta, name)}).exists()
+    return taken
 
 
 def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any, *,
@@ -296,9 +317,10 @@ def submit_doc(meta: DocTypeMeta, name: Any, user: Any, modified: Any = None) ->
     return update_doc(meta, name, data, user)
 
 
-def cancel_doc(meta: DocTypeMeta, name: Any, user: Any) -> Any:
+def cancel_doc(meta: DocTypeMeta, name: Any, user: Any, modified: Any = None) -> Any:
     """Cancel a submitted document (docstatus 1 -> 2). Needs ``cancel``."""
-    return update_doc(meta, name, {"docstatus": CANCELLED}, user)
+    data = {"docstatus": CANCELLED, **({"modified": modified} if modified else {})}
+    return update_doc(meta, name, data, user)
 
 
 def delete_doc(meta: DocTypeMeta, name: Any, user: Any, *, instance: models.Model | None = None) -> None:

@@ -22,9 +22,12 @@ def not_found(meta: DocTypeMeta, name: Any) -> DoesNotExistError:
 def name_value(meta: DocTypeMeta, name: Any) -> Any:
     """The document name in the name field's Python type; a name that cannot exist is a 404."""
     try:
-        return meta.name.model_field.to_python(name)
+        value = meta.name.model_field.to_python(name)
     except (DjangoValidationError, TypeError, ValueError):
         raise not_found(meta, name) from None
+    if isinstance(value, str) and "\x00" in value:  # no stored name holds one (PostgreSQL cannot even look it up)
+        raise not_found(meta, name)
+    return value
 
 
 def serialize_rows(meta: DocTypeMeta, queryset: models.QuerySet, *, include_nulls: bool = False

@@ -9,14 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import DataError as DatabaseDataError
 from django.db import transaction
 
 from .. import document
 from ..document import listing
-from ..exceptions import DoesNotExistError, PermissionError, ValidationError
+from ..document.answer import written_doc
+from ..document.serialize import name_value, not_found
+from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError, ValidationError
 from ..meta import STANDARD_FIELDS
-from ..permissions import RIGHTS, has_permission, owner_of
-from ..query.params import parse_json_param
+from ..permissions import RIGHTS, check_permission, document_permitted, has_permission, permission_scope
+from ..query.params import parse_bool, parse_json_param
 from .context import current_user
 from .whitelist import whitelist
 
@@ -42,6 +45,19 @@ def _meta(doctype: Any) -> Any:
 
 def _read(meta: Any, name: Any) -> dict[str, Any]:
     return document.get_doc(meta, name, current_user())
+
+
+def _written(meta: Any, name: Any) -> dict[str, Any]:
+    return written_doc(meta, name, current_user())
+
+
+def _fieldnames(name: str, value: Any) -> list[str]:
+    """A field name, or a list of them (JSON allowed), as a list; anything else is a 417."""
+    decoded = _json(name, value) if isinstance(value, str) and value.strip()[:1] == "[" else value
+    names = [decoded] if isinstance(decoded, str) else decoded
+    if not isinstance(names, list) or not all(isinstance(item, str) for item in names):
+        raise ValidationError(f"'{name}' must be a field name or a list of field names")
+    return names
 
 
 @whitelist(name="frappe.client.get_list", read_only=True)
@@ -90,11 +106,8 @@ def get_value(doctype: str, fieldname: Any, filters: Any = None, as_dict: Any = 
               parent: Any = None) -> Any:
     """Field values of the first matching document: a dict (``as_dict``), else a scalar or a list; ``{}``
     (or None) when nothing matches."""
-    from ..query.params import parse_bool
-
     meta = _meta(doctype)
-    fields = _json("fieldname", fieldname) if isinstance(fieldname, str) and fieldname.strip()[:1] == "[" else fieldname
-    names = [fields] if isinstance(fields, str) else list(fields or [])
+    names = _fieldnames("fieldname", fieldname)
     decoded = _json("filters", filters) if isinstance(filters, str) and filters.strip()[:1] in "[{" else filters
     if isinstance(decoded, (str, int)) and decoded != "":
         decoded = {"name": decoded}
@@ -127,12 +140,14 @@ def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dic
     """Set one field (``fieldname``/``value``) or several (``fieldname`` as a dict) and answer the document."""
     decoded = _json("fieldname", fieldname) if isinstance(fieldname, str) and fieldname.strip()[:1] == "{" \
         else fieldname
+    if not isinstance(decoded, (dict, str)):
+        raise ValidationError("'fieldname' must be a field name or an object of field values")
     values = decoded if isinstance(decoded, dict) else {decoded: value}
     if STANDARD.intersection(values):
         raise ValidationError("Cannot edit standard fields")
     meta = _meta(doctype)
     saved = document.update_doc(meta, meta.doctype if meta.options.issingle else name, values, current_user())
-    return _read(meta, saved)
+    return _written(meta, saved)
 
 
 def _insert_one(doc: dict[str, Any]) -> Any:
@@ -152,7 +167,7 @@ def _insert_one(doc: dict[str, Any]) -> Any:
 def insert(doc: Any) -> dict[str, Any]:
     """Insert a document (``doc`` with its ``doctype``); a child row is added to its parent, answered whole."""
     meta, name = _insert_one(_doc_dict(doc))
-    return _read(meta, name)
+    return _written(meta, name)
 
 
 @whitelist(name="frappe.client.insert_many", methods=WRITE)
@@ -173,7 +188,7 @@ def save(doc: Any) -> dict[str, Any]:
     doc = _doc_dict(doc)
     meta = _meta(doc.get("doctype"))
     name = document.update_doc(meta, doc.get("name"), doc, current_user())
-    return _read(meta, name)
+    return _written(meta, name)
 
 
 @whitelist(name="frappe.client.rename_doc", methods=WRITE)
@@ -188,7 +203,7 @@ def submit(doc: Any = None, doclist: Any = None) -> dict[str, Any]:
     doc = _doc_dict(doc if doc is not None else doclist, "doc")
     meta = _meta(doc.get("doctype"))
     name = document.update_doc(meta, doc.get("name"), {**doc, "docstatus": 1}, current_user())
-    return _read(meta, name)
+    return _written(meta, name)
 
 
 @whitelist(name="frappe.client.cancel", methods=WRITE)
@@ -196,7 +211,7 @@ def cancel(doctype: str, name: str) -> dict[str, Any]:
     """Cancel a submitted document and answer it."""
     meta = _meta(doctype)
     document.cancel_doc(meta, name, current_user())
-    return _read(meta, name)
+    return _written(meta, name)
 
 
 @whitelist(name="frappe.client.delete", methods=("POST", "DELETE"))
@@ -218,8 +233,10 @@ def bulk_update(docs: Any) -> dict[str, Any]:
             with transaction.atomic():
                 meta = _meta(entry.pop("doctype", None))
                 document.update_doc(meta, entry.pop("docname", entry.get("name")), entry, current_user())
-        except Exception as exc:  # noqa: BLE001 - each failure is reported, as Frappe does
-            failed.append({"doc": entry, "exc": f"{type(exc).__name__}: {exc}"})
+        except FrappeAPIException as exc:  # each failure is reported with Frappe's message, never raw text
+            failed.append({"doc": entry, "exc": f"{type(exc).__name__}: {exc.message}"})
+        except DatabaseDataError:
+            failed.append({"doc": entry, "exc": "DataError: A value is out of range for the database"})
     return {"failed_docs": failed}
 
 
@@ -227,21 +244,31 @@ def bulk_update(docs: Any) -> dict[str, Any]:
 def has_permission_(doctype: str, docname: str, perm_type: str = "read") -> dict[str, bool]:
     """Whether the user holds ``perm_type`` on the document."""
     meta = _meta(doctype)
-    try:
-        instance = document.load_for_update(meta, docname)
-    except DoesNotExistError:
+    user = current_user()
+    if permission_scope(meta, str(perm_type), user) == "none":  # decided before any lookup of the name
         return {"has_permission": False}
-    return {"has_permission": has_permission(meta, perm_type, current_user(), owner=owner_of(meta, instance))}
+    instance = _stored(meta, docname)
+    return {"has_permission": instance is not None and document_permitted(meta, str(perm_type), user, instance)}
+
+
+def _stored(meta: Any, name: Any) -> Any:
+    """The stored instance named ``name`` (no row lock), or None."""
+    try:
+        return meta.model._default_manager.filter(**{meta.name.attname: name_value(meta, name)}).first()
+    except DoesNotExistError:
+        return None
 
 
 @whitelist(name="frappe.client.get_doc_permissions")
 def get_doc_permissions(doctype: str, docname: str) -> dict[str, dict[str, int]]:
     """Every right the user holds on the document, as 0/1."""
     meta = _meta(doctype)
-    instance = document.load_for_update(meta, docname)
-    owner = owner_of(meta, instance)
-    return {"permissions": {right: int(has_permission(meta, right, current_user(), owner=owner))
-                            for right in RIGHTS}}
+    user = current_user()
+    check_permission(meta, "read", user)  # before any lookup: a caller who cannot read learns nothing of names
+    instance = _stored(meta, docname)
+    if instance is None:
+        raise not_found(meta, docname)
+    return {"permissions": {right: int(document_permitted(meta, right, user, instance)) for right in RIGHTS}}
 
 
 @whitelist(name="frappe.client.validate_link", read_only=True)
@@ -251,7 +278,7 @@ def validate_link(doctype: str, docname: str, fields: Any = None) -> dict[str, A
     user = current_user()
     if not (has_permission(meta, "select", user) or has_permission(meta, "read", user)):
         raise PermissionError(f"You do not have Read or Select Permissions for {doctype}")
-    names = _json("fields", fields) or []
+    names = _fieldnames("fields", fields) if fields not in (None, "") else []
     rows, _ = listing.get_list(meta, {"filters": {"name": docname}, "fields": ["name", *names],
                                       "limit_page_length": 1}, user)
     return rows[0] if rows else {"name": None}

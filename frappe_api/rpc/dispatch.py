@@ -10,13 +10,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.db import transaction
-
 from ..exceptions import PermissionError, ValidationError
+from ..transactions import READ_METHODS, request_transaction
 from .context import reset_request, set_request
 from .whitelist import call_with_arguments, registered_method, whitelisted
 
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def resolve(cmd: str) -> Any:
@@ -53,10 +51,8 @@ def execute(cmd: str, arguments: dict[str, Any], request: Any) -> Any:
     try:
         if entry.read_only and request.method in READ_METHODS:
             return call_with_arguments(target, arguments)
-        with transaction.atomic():
+        with request_transaction(request.method):
             result = call_with_arguments(target, arguments)
-            if request.method in READ_METHODS:
-                transaction.set_rollback(True)
     finally:
         reset_request(token)
     return result
