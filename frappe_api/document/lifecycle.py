@@ -154,6 +154,7 @@ def _amend(meta: DocTypeMeta, data: Mapping[str, Any], user: Any) -> str | None:
     source = meta.model._default_manager.filter(**{meta.name.attname: name_value(meta, original)}).first()
     if source is None:
         raise not_found(meta, original)
+    check_document(meta, "amend", user, source, original)
     if docstatus_of(meta, source) != CANCELLED:
         raise ValidationError(f"{meta.doctype} {original} must be cancelled before it can be amended")
     amended_field = meta.fields["amended_from"]
