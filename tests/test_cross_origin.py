@@ -193,6 +193,10 @@ def test_a_login_carrying_the_sessions_token_passes_cross_site(jane):
                            HTTP_X_FRAPPE_CSRF_TOKEN=token)
     assert response.status_code == 200
     assert who(client) == "john"
+    form = client.post("/api/method/login", {"usr": "jane", "pwd": "secret", "csrf_token": token_of(client)},
+                       **CROSS_SITE)  # multipart, the token as Frappe's csrf_token form field
+    assert form.status_code == 200
+    assert who(client) == "jane"
 
 
 # --- cookie-session writes -------------------------------------------------------------------------------
