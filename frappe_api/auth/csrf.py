@@ -6,9 +6,9 @@ The rule (Go's ``net/http`` ``CrossOriginProtection``, adapted), checked by
 1. ``Sec-Fetch-Site: same-origin`` or ``none`` (typed in the address bar, a
    bookmark) passes;
 2. any other ``Sec-Fetch-Site`` (``same-site``, ``cross-site``) passes only
-   when ``Origin`` is trusted: listed in ``CSRF_TRUSTED_ORIGINS`` (with
-   Django's ``https://*.example.com`` form) or in django-cors-headers'
-   ``CORS_ALLOWED_ORIGINS``;
+   when ``Origin`` is trusted: listed exactly in ``CSRF_TRUSTED_ORIGINS`` or
+   in django-cors-headers' ``CORS_ALLOWED_ORIGINS`` (wildcard entries match
+   nothing);
 3. without ``Sec-Fetch-Site`` (older browsers, plain HTTP), an ``Origin``
    must equal the request's own origin (scheme, host and port) or be trusted;
 4. a request with neither header comes from a non-browser client (curl,
@@ -26,11 +26,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.http import is_same_domain
 from rest_framework.authentication import CSRFCheck
 
 from ..exceptions import CSRFTokenError
@@ -61,20 +59,11 @@ def csrf_token_is_valid(request: HttpRequest) -> bool:
 
 
 def origin_is_trusted(origin: str) -> bool:
-    """True when ``origin`` is listed in ``CSRF_TRUSTED_ORIGINS`` (exactly, or under a ``scheme://*.domain``
-    entry) or in ``CORS_ALLOWED_ORIGINS``; never for ``null``."""
-    if origin == "null":
-        return False
-    trusted = getattr(settings, "CSRF_TRUSTED_ORIGINS", ())
-    if origin in trusted or origin in getattr(settings, "CORS_ALLOWED_ORIGINS", ()):
-        return True
-    try:
-        parsed = urlsplit(origin)
-        wildcards = [urlsplit(entry) for entry in trusted if "*" in entry]
-    except ValueError:
-        return False
-    return any(entry.scheme == parsed.scheme and is_same_domain(parsed.netloc, entry.netloc.lstrip("*"))
-               for entry in wildcards)
+    """True when ``origin`` is listed exactly (scheme, host and port) in ``CSRF_TRUSTED_ORIGINS`` or
+    ``CORS_ALLOWED_ORIGINS`` (a wildcard entry is taken literally, so no browser's origin matches it); ``null``
+    is never trusted."""
+    listed = (*getattr(settings, "CSRF_TRUSTED_ORIGINS", ()), *getattr(settings, "CORS_ALLOWED_ORIGINS", ()))
+    return origin != "null" and origin in listed
 
 
 def _passes_without_token(request: HttpRequest) -> bool:
