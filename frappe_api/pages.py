@@ -1,7 +1,7 @@
 """Frappe's web page outside ``/api``: ``/login``, where the OAuth authorize endpoint sends guests.
 
 A plain HTML form posting ``usr``/``pwd`` (with Django's CSRF token), checked
-exactly as ``/api/method/login`` checks them (lockout included). After login
+exactly as ``/api/method/login`` checks them (lockout and cross-origin rule included). After login
 it sends the browser back to the ``redirect-to`` parameter when that URL is on
 this site.
 """
@@ -19,6 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.csrf import csrf_protect
 
 from .api.method import full_name, set_front_end_cookies, start_session
+from .auth.csrf import check_cross_origin
 from .auth.login import authenticate_login
 from .conf import api_settings
 from .exceptions import FrappeAPIException
@@ -54,8 +55,9 @@ class LoginPageView(View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         usr = request.POST.get("usr", "")
         try:
+            check_cross_origin(request)
             user = authenticate_login(request, usr, request.POST.get("pwd", ""))
-        except FrappeAPIException as error:  # wrong credentials (401), locked out (429)
+        except FrappeAPIException as error:  # a foreign page (400), wrong credentials (401), locked out (429)
             return self._page(request, status=error.http_status_code, error=str(error), usr=usr)
         start_session(request, user)
         target = safe_redirect_target(request, self._target(request))

@@ -11,9 +11,11 @@ from django.http import HttpRequest, HttpResponseBase
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..auth.csrf import check_cross_origin
 from ..auth.login import authenticate_login
 from ..auth.session import end_sid_parameter_session
 from ..conf import api_settings
+from ..exceptions import CSRFTokenError
 from ..runtime import session_expiry_seconds
 from .base import FrappeAPIView
 
@@ -53,7 +55,11 @@ def set_front_end_cookies(request: HttpRequest, response: HttpResponseBase, user
 
 
 class LoginView(FrappeAPIView):
-    """``usr``/``pwd`` as JSON or form → 200 ``{"message": "Logged In", "home_page", "full_name"}`` and cookies."""
+    """``usr``/``pwd`` as JSON or form → 200 ``{"message": "Logged In", "home_page", "full_name"}`` and cookies.
+
+    Every method (a GET with ``usr``/``pwd`` logs in too) obeys the cross-origin rule, cookie or not: a
+    foreign page may not log the browser into another account (login CSRF).
+    """
 
     result_key = "message"
 
@@ -61,6 +67,7 @@ class LoginView(FrappeAPIView):
         return []
 
     def login(self, request: Request) -> Response:
+        check_cross_origin(request._request)
         args = self.form_dict(request)
         user = authenticate_login(request._request, args.get("usr"), args.get("pwd"))
         start_session(request._request, user)
@@ -73,7 +80,8 @@ class LoginView(FrappeAPIView):
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)
-        clear_login_cookies(response)
+        if not isinstance(exc, CSRFTokenError):  # a refused foreign page must not log the browser out either
+            clear_login_cookies(response)
         return response
 
 
@@ -83,12 +91,14 @@ class LoginV2View(LoginView):
 
 
 class LogoutView(FrappeAPIView):
-    """End the session (the cookie's, and the one a ``sid`` parameter names) and clear the cookies: ``{}``."""
+    """End the session (the cookie's, and the one a ``sid`` parameter names) and clear the cookies: ``{}``.
+    Every method obeys the cross-origin rule, so a foreign page cannot log the browser out."""
 
     def get_authenticators(self) -> list:
         return []
 
     def logout(self, request: Request) -> Response:
+        check_cross_origin(request._request)
         end_sid_parameter_session(request._request)
         logout(request._request)
         response = Response({})

@@ -1,18 +1,8 @@
-"""Cookie sessions as Frappe clients use them: the ``sid`` cookie (or ``sid`` parameter) and a CSRF policy
-that is safe for browsers and works for every non-browser client.
-
-CSRF, for cookie-authenticated POST, PUT, PATCH and DELETE:
-
-* a valid ``X-Frappe-CSRF-Token`` (Frappe's per-session token, a keyed hash of
-  the session key) always passes, as does Django's ``X-CSRFToken`` under Django's rules;
-* otherwise ``Sec-Fetch-Site: cross-site`` is refused; ``same-origin``,
-  ``same-site`` and ``none`` pass;
-* without ``Sec-Fetch-Site``, an ``Origin`` must equal (scheme, host and port)
-  the request's own origin or one of ``CSRF_TRUSTED_ORIGINS`` exactly;
-* a request with neither header comes from a non-browser client (the Python
-  FrappeClient, scripts with a cookie jar) and passes.
-
-Refusals are Frappe's 400 ``CSRFTokenError`` "Invalid Request".
+"""Cookie sessions as Frappe clients use them: the ``sid`` cookie (or ``sid`` parameter), with every
+cookie-authenticated request but GET, HEAD and OPTIONS held to the cross-origin rule of
+``frappe_api.auth.csrf`` (same-origin browser requests, trusted origins, a valid
+token, and non-browser clients pass; other cross-origin browser writes are
+Frappe's 400 ``CSRFTokenError``).
 
 A ``sid`` (cookie or parameter) naming no live login (unknown, expired,
 logged out, or its user since disabled, deleted or given a new password)
@@ -23,8 +13,6 @@ anonymous session (a host's cart, say) is left alone.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,51 +22,16 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from rest_framework import authentication
-from rest_framework.authentication import CSRFCheck
 
-from ..exceptions import CSRFTokenError
+from .csrf import check_cross_origin
 
-UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def session_csrf_token(request: Any) -> str | None:
-    """Frappe's per-session CSRF token (``window.csrf_token``): a keyed hash of the session key."""
-    session = getattr(request, "session", None)
-    key = getattr(session, "session_key", None)
-    if not key:
-        return None
-    return hmac.new(settings.SECRET_KEY.encode(), f"frappe-csrf:{key}".encode(), hashlib.sha256).hexdigest()
-
-
-def _token_is_valid(request: Any) -> bool:
-    django_request = request._request
-    frappe_token = django_request.META.get("HTTP_X_FRAPPE_CSRF_TOKEN") or django_request.POST.get("csrf_token")
-    if frappe_token:
-        expected = session_csrf_token(django_request)
-        return bool(expected) and hmac.compare_digest(str(frappe_token), expected)
-    if not django_request.META.get(settings.CSRF_HEADER_NAME):
-        return False
-    check = CSRFCheck(lambda _request: None)  # Django's own token keeps Django's own rules
-    check.process_request(django_request)
-    return check.process_view(django_request, None, (), {}) is None
-
-
-def _origin_is_trusted(request: Any, origin: str) -> bool:
-    own = f"{request.scheme}://{request.get_host()}"
-    return origin == own or origin in getattr(settings, "CSRF_TRUSTED_ORIGINS", ())
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def enforce_csrf(request: Any) -> None:
-    """Refuse a cross-site browser write that carries no valid token."""
-    if request.method not in UNSAFE or _token_is_valid(request):
-        return
-    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
-    origin = request.META.get("HTTP_ORIGIN")
-    if fetch_site is not None:
-        if fetch_site.lower() == "cross-site":
-            raise CSRFTokenError("Invalid Request")
-    elif origin is not None and not _origin_is_trusted(request, origin):
-        raise CSRFTokenError("Invalid Request")
+    """Hold a session-authenticated request in any method but GET, HEAD and OPTIONS to the cross-origin rule."""
+    if request.method not in SAFE_METHODS:
+        check_cross_origin(request._request)
 
 
 def _session_store(session_key: str) -> SessionBase:

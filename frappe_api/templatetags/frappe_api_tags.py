@@ -8,7 +8,7 @@ from django import template
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 
-from ..auth.session import session_csrf_token
+from ..auth.csrf import session_csrf_token
 
 register = template.Library()
 
