@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 
+from .auth.keys import generate_keys
 from .meta import DocTypeOptions, has_owner_column, owner_column_error
 from .models import ApiRequestLog, ApiSettings, DocPerm, DocType
+from .permissions import may_change_user
 from .registry import code_registrations, options_from_row
 
 CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
@@ -92,15 +96,22 @@ class ApiRequestLogAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Generate API keys (the secret is shown once)")
-def generate_api_keys(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
-    """Make a new key pair for each selected user and show the secrets once."""
-    from .auth.keys import generate_keys
-
+@admin.action(description="Generate API keys (the secret is shown once)", permissions=["change"])
+def generate_api_keys(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> TemplateResponse:
+    """Make a new key pair for each selected user (superusers only by a superuser) and show the secrets once,
+    on a page no cache keeps (never in a message, which may be stored in a cookie)."""
+    pairs, skipped = [], []
     for user in queryset:
+        if not may_change_user(request.user, user):
+            skipped.append(str(user))
+            continue
         api_key, api_secret = generate_keys(user)
-        modeladmin.message_user(request, f"{user}: api_key {api_key}, api_secret {api_secret} "
-                                         "(copy it now: it is not stored)", messages.WARNING)
+        pairs.append({"user": str(user), "api_key": api_key, "api_secret": api_secret})
+    response = TemplateResponse(request, "frappe_api/admin_api_keys.html", {
+        **modeladmin.admin_site.each_context(request), "title": "New API keys", "opts": modeladmin.model._meta,
+        "pairs": pairs, "skipped": skipped, "back": request.get_full_path()})
+    add_never_cache_headers(response)
+    return response
 
 
 _user_admin = admin.site._registry.get(get_user_model())

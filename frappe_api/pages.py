@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from .api.method import full_name, set_front_end_cookies, start_session
 from .auth.csrf import check_cross_origin
+from .auth.challenge import www_authenticate
 from .auth.login import authenticate_login
 from .conf import api_settings
 from .exceptions import FrappeAPIException
@@ -58,7 +59,11 @@ class LoginPageView(View):
             check_cross_origin(request)
             user = authenticate_login(request, usr, request.POST.get("pwd", ""))
         except FrappeAPIException as error:  # a foreign page (400), wrong credentials (401), locked out (429)
-            return self._page(request, status=error.http_status_code, error=str(error), usr=usr)
+            page = self._page(request, status=error.http_status_code, error=str(error), usr=usr)
+            challenge = www_authenticate(request) if page.status_code == 401 else ""
+            if challenge:
+                page["WWW-Authenticate"] = challenge
+            return page
         start_session(request, user)
         target = safe_redirect_target(request, self._target(request))
         response = HttpResponseRedirect(target) if target else self._page(request)

@@ -10,6 +10,9 @@
 * Deny by default: a DocType without rows is reachable by superusers only.
 * Fields at a permission level above 0 are seen (and written) only by roles
   with rows at that level.
+* Only a superuser may change a superuser (write, delete, rename, run a
+  method on, generate keys for), or make a user one: whatever the DocType
+  rows grant, as Frappe lets only Administrator edit Administrator.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.contrib.auth import get_user_model
+
 from .conf import api_settings
 from .exceptions import PermissionError
 from .meta import DocTypeMeta
@@ -26,6 +31,7 @@ from .meta import DocTypeMeta
 RIGHTS = ("select", "read", "write", "create", "delete", "submit", "cancel", "amend")
 AUTOMATIC_ROLES = ("All", "Guest")
 SYSTEM_MANAGER = "System Manager"
+ADMINISTRATOR = "Administrator"
 
 Scope = Literal["all", "owner", "none"]
 
@@ -59,6 +65,24 @@ def is_superuser(user: Any) -> bool:
     return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
 
 
+def holds_superuser(instance: Any) -> bool:
+    """Whether ``instance`` is a user whose stored flags make it a superuser (disabled or not)."""
+    return isinstance(instance, get_user_model()) and bool(getattr(instance, "is_superuser", False))
+
+
+def may_change_user(user: Any, instance: Any) -> bool:
+    """Only a superuser may change a superuser; anything that is not one may be changed by whoever the
+    DocType's rights allow."""
+    return is_superuser(user) or not holds_superuser(instance)
+
+
+def check_makes_no_superuser(user: Any, instance: Any) -> None:
+    """403 unless ``user`` is a superuser, when ``instance`` (about to be saved) would be a superuser: no field,
+    setter or hook may make one for a non-superuser."""
+    if not may_change_user(user, instance):
+        raise PermissionError("Only a superuser may change a superuser or make a user one")
+
+
 def user_roles(user: Any) -> frozenset[str]:
     """The user's role names (groups plus ``All``/``Guest``), read once per request and kept on the user."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -67,7 +91,7 @@ def user_roles(user: Any) -> frozenset[str]:
     if roles is None:
         roles = frozenset({*user.groups.values_list("name", flat=True), *AUTOMATIC_ROLES})
         if is_superuser(user):
-            roles |= {"Administrator", SYSTEM_MANAGER}
+            roles |= {ADMINISTRATOR, SYSTEM_MANAGER}
         user._frappe_roles = roles
     return roles
 
@@ -129,8 +153,11 @@ def rows_restricted(meta: DocTypeMeta, user: Any, ptype: str = "read") -> bool:
 
 def document_permitted(meta: DocTypeMeta, ptype: str, user: Any, instance: Any) -> bool:
     """Whether ``user`` holds ``ptype`` on the stored document ``instance``: the DocType's rights, ``if_owner``
-    (denied where the DocType has no owner column) and ``permission_query`` all apply. At most one query."""
+    (denied where the DocType has no owner column) and ``permission_query`` all apply; any right but reading
+    a superuser belongs to superusers alone. At most one query."""
     if permission_scope(meta, ptype, user) == "none":
+        return False
+    if ptype not in ("read", "select") and not may_change_user(user, instance):
         return False
     if not rows_restricted(meta, user, ptype):
         return True

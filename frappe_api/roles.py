@@ -2,7 +2,8 @@
 
 Register your user model with ``virtual_tables={"roles": user_roles_table()}``
 so clients read and write ``roles`` as Frappe's ``[{"role": "<name>"}]``
-rows; only System Managers (and superusers) may change them.
+rows; only System Managers (and superusers) may change them, and only superusers may grant or take away
+the ``Administrator`` role.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.contrib.auth.models import Group
 
 from .exceptions import PermissionError, ValidationError
 from .meta import VirtualTable
-from .permissions import AUTOMATIC_ROLES, SYSTEM_MANAGER, is_superuser, user_roles
+from .permissions import ADMINISTRATOR, AUTOMATIC_ROLES, SYSTEM_MANAGER, is_superuser, user_roles
 
 
 def _read(names: list[Any]) -> dict[Any, list[dict[str, Any]]]:
@@ -40,6 +41,9 @@ def _write(user: Any, rows: list[dict[str, Any]], acting_user: Any) -> None:
     missing = sorted(set(names) - {group.name for group in groups})
     if missing:
         raise ValidationError(f"Could not find Role: {missing[0]}")
+    held = user.groups.filter(name=ADMINISTRATOR).exists()
+    if held != (ADMINISTRATOR in names) and not is_superuser(acting_user):
+        raise PermissionError(f"Only a superuser may grant or take away the {ADMINISTRATOR} role")
     user.groups.set(groups)
 
 

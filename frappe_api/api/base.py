@@ -17,6 +17,7 @@ from ..exceptions import DoesNotExistError, ValidationError
 from ..meta import DocTypeMeta
 from ..document import listing
 from ..registry import registry
+from ..rpc.context import response_headers
 from .errors import exception_handler
 from .parsers import OrjsonParser
 from .renderers import OrjsonRenderer
@@ -61,9 +62,11 @@ class FrappeAPIView(APIView):
         registry.refresh_if_stale()
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        """Frappe's ``session_expired: 1`` (and cleared cookies) when a dead session was sent, and the request
-        budget's ``X-RateLimit-*`` headers."""
+        """Frappe's ``session_expired: 1`` (and cleared cookies) when a dead session was sent, the request
+        budget's ``X-RateLimit-*`` headers, and any header a called method asked for."""
         response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in response_headers(request).items():
+            response[name] = value
         budget = getattr(request._request, "frappe_budget", None)
         if budget is not None:
             response["X-RateLimit-Limit"], response["X-RateLimit-Remaining"], response["X-RateLimit-Reset"] = (

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from .. import exceptions as fx
+from ..auth.challenge import www_authenticate
 from ..runtime import setting
 
 logger = logging.getLogger("frappe_api")
@@ -97,14 +98,18 @@ def error_body(error: fx.FrappeAPIException, *, version: int, original: BaseExce
 def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
     """DRF exception handler answering every error with Frappe's body and status code."""
     error = to_frappe_exception(exc)
+    request = context.get("request")
     if error is not exc and not isinstance(exc, (drf.APIException, Http404, DjangoPermissionDenied,
                                                    DjangoValidationError, RequestDataTooBig, DatabaseDataError,
                                                    OverflowError)):
-        request = context.get("request")
         logger.error("Unhandled error on %s", getattr(request, "path", "?"), exc_info=exc)
     view = context.get("view")
     version = getattr(view, "api_version", 1)
     headers: dict[str, str] = {}
+    if request is not None and (error.http_status_code == 401 or getattr(request, "frappe_bearer_error", None)):
+        challenge = www_authenticate(request)
+        if challenge:
+            headers["WWW-Authenticate"] = challenge
     if "retry_after" in error.extra:
         headers["Retry-After"] = str(int(error.extra["retry_after"] or 0))
     set_rollback()

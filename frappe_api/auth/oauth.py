@@ -11,6 +11,10 @@ working.
 A token reaches the API only with the scope ``FRAPPE_API["OAUTH_API_SCOPE"]``
 (Frappe's ``all``); a valid token without it (say, ``openid`` alone, for
 sign-in) is a 403.
+
+Its challenge follows RFC 6750: ``Bearer``, ``Bearer error="invalid_token"``
+after a bad token (401), ``Bearer error="insufficient_scope", scope="..."``
+after a token without the API scope (403).
 """
 
 from __future__ import annotations
@@ -56,11 +60,16 @@ class BearerAuthentication(authentication.BaseAuthentication):
             return None
         found = bearer_user(token, request) if token else None
         if found is None:
+            request.frappe_bearer_error = 'error="invalid_token"'
             raise AuthenticationError(FAILED)
         scope = api_settings.OAUTH_API_SCOPE
         if scope and not found[1].allow_scopes([scope]):
+            request.frappe_bearer_error = f'error="insufficient_scope", scope="{scope}"'
             raise PermissionError(f"Insufficient Permission: the access token's scope does not include {scope}")
         return found
 
-    def authenticate_header(self, request: Any) -> str:
-        return "Bearer"
+    def authenticate_header(self, request: Any) -> str | None:
+        if not apps.is_installed("oauth2_provider"):
+            return None
+        error = getattr(request, "frappe_bearer_error", None)
+        return f"Bearer {error}" if error else "Bearer"

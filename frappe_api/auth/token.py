@@ -1,7 +1,10 @@
 """``Authorization: token <key>:<secret>`` and ``Authorization: Basic base64(<key>:<secret>)`` (DRF classes).
 
 Basic carries the API key pair, not a password, as in Frappe. Any failure —
-unknown key, wrong secret, no colon, bad base64 — is the same 401.
+unknown key, wrong secret, no colon, bad base64 — is the same 401, whose
+``WWW-Authenticate`` names ``Token`` and ``Basic realm="frappe"`` (``Basic``
+left out for a browser's script, which would otherwise open the browser's
+password dialog).
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from typing import Any
 from rest_framework import authentication
 
 from ..exceptions import AuthenticationError
+from .challenge import from_browser_script
 from .keys import user_for_keys
 
 FAILED = "Invalid API key or secret"
+REALM = "frappe"
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -48,7 +53,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return user, None
 
     def authenticate_header(self, request: Any) -> str:
-        return "token"
+        return "Token" if from_browser_script(request) else f'Token, Basic realm="{REALM}"'
 
 
 class RejectUnusedAuthorization(authentication.BaseAuthentication):

@@ -35,7 +35,8 @@ from ..exceptions import (
 )
 from ..fieldvalues import make_aware
 from ..meta import DocTypeMeta
-from ..permissions import SYSTEM_MANAGER, check_document, check_permission, is_superuser, user_roles
+from ..permissions import (SYSTEM_MANAGER, check_document, check_makes_no_superuser, check_permission, is_superuser,
+                           user_roles)
 from . import attachments, tables, values
 from .serialize import name_value, not_found
 
@@ -244,6 +245,7 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     if name is not None:
         setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, name)))
     run_hooks(instance, ("before_insert", *BEFORE["save"]))
+    check_makes_no_superuser(user, instance)
     values.full_clean(meta, instance, exclude)
     try:
         values.save(meta, instance, creating=True)
@@ -295,6 +297,7 @@ def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any,
         if "docstatus" in meta.fields:
             instance.docstatus = target
         run_hooks(instance, BEFORE[action])
+        check_makes_no_superuser(user, instance)
         values.full_clean(meta, instance)
         values.save(meta, instance, creating=False)
         tables.save(meta, instance, rows, docstatus=target if target != current else None)

@@ -6,8 +6,17 @@ from django.contrib.auth import get_user_model
 
 from ..auth.keys import generate_keys as make_keys
 from ..exceptions import DoesNotExistError, PermissionError
-from ..permissions import SYSTEM_MANAGER, is_superuser, user_name, user_roles
-from .context import current_user, request_argument
+from ..permissions import (
+    SYSTEM_MANAGER,
+    check_document,
+    check_permission,
+    is_superuser,
+    may_change_user,
+    user_name,
+    user_roles,
+)
+from ..registry import registry
+from .context import current_user, request_argument, set_response_header
 from .whitelist import register_method, whitelist
 
 
@@ -25,16 +34,29 @@ def get_logged_user() -> str:
 
 @whitelist(methods=["POST"], name="frappe.core.doctype.user.user.generate_keys")
 def generate_keys() -> dict[str, str]:
-    """A new API key pair for the ``user`` argument; superusers and System Managers only. The secret is
-    shown once. (``user`` is a reserved argument name, so it is read from the request explicitly.)"""
+    """A new API key pair for the ``user`` argument, shown once and never cached (``Cache-Control: no-store``).
+
+    The caller must be a System Manager with ``write`` on that user's document (when the user model is a
+    DocType), and only a superuser may generate keys for a superuser. (``user`` is a reserved argument name,
+    so it is read from the request explicitly.)"""
     user = request_argument("user")
     caller = current_user()
     if not (is_superuser(caller) or SYSTEM_MANAGER in user_roles(caller)):
         raise PermissionError("Not permitted")
-    target = get_user_model()._default_manager.filter(**{get_user_model().USERNAME_FIELD: user}).first()
+    model = get_user_model()
+    meta = registry.for_model(model)
+    if meta is not None:
+        check_permission(meta, "write", caller)
+    target = model._default_manager.filter(**{model.USERNAME_FIELD: user}).first() if isinstance(user, str) \
+        else None
     if target is None:
         raise DoesNotExistError(f"User {user} not found", doctype="User")
+    if meta is not None:
+        check_document(meta, "write", caller, target, user)
+    elif not may_change_user(caller, target):
+        raise PermissionError("Not permitted")
     api_key, api_secret = make_keys(target)
+    set_response_header("Cache-Control", "no-store")
     return {"api_key": api_key, "api_secret": api_secret}
 
 

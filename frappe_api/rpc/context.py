@@ -34,3 +34,19 @@ def current_user() -> Any:
 def request_argument(name: str) -> Any:
     """One raw argument of the current call, for built-ins whose Frappe parameter is a reserved name."""
     return getattr(_request.get(), "frappe_arguments", {}).get(name)
+
+
+def set_response_header(name: str, value: str) -> None:
+    """Send the header ``name: value`` with the answer of the current call (for example ``Cache-Control:
+    no-store`` on an answer carrying a secret)."""
+    request = _request.get()
+    if request is not None:
+        headers = getattr(request, "frappe_response_headers", None)
+        if headers is None:
+            headers = request.frappe_response_headers = {}
+        headers[name] = value
+
+
+def response_headers(request: Any) -> dict[str, str]:
+    """The headers the calls made for ``request`` asked to send."""
+    return getattr(request, "frappe_response_headers", None) or {}
