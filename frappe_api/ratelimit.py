@@ -2,7 +2,8 @@
 
 Counters live in Django's cache and are incremented atomically (``add`` then
 ``incr``), so the limit holds across workers and machines when the cache is
-shared (Redis in production).
+shared (Redis in production). While the cache is unreachable the limits are not
+enforced (they fail open; ``frappe_api.resilience`` logs the outage).
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.core.cache import caches
-
 from .conf import api_settings
 from .exceptions import RateLimitExceededError
+from .resilience import shared_cache
 from .rpc.context import current_request
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,17 +24,6 @@ MESSAGE = "You hit the rate limit because of too many requests. Please try after
 def client_ip(request: Any) -> str:
     """The caller's address as Django received it (``REMOTE_ADDR``; set it from a trusted proxy's header)."""
     return str(getattr(request, "META", {}).get("REMOTE_ADDR", "") or "unknown")
-
-
-def hit(key: str, limit: int, seconds: int) -> int:
-    """Count one request against ``key`` inside a window of ``seconds``; answers the count so far."""
-    cache = caches[api_settings.CACHE_ALIAS]
-    cache.add(key, 0, timeout=seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=seconds)
-        return 1
 
 
 def rate_limit(key: str | None = None, limit: int | Callable[[], int] = 5, seconds: int = 86400,
@@ -61,7 +50,8 @@ def rate_limit(key: str | None = None, limit: int | Callable[[], int] = 5, secon
                     parts.append(str(kwargs.get(key, "")))
                 allowed = limit() if callable(limit) else limit
                 counter = f"{api_settings.CACHE_PREFIX}:rl:{name}:{':'.join(parts)}"
-                if hit(counter, allowed, seconds) > allowed:
+                count = shared_cache.count(counter, seconds)
+                if count is not None and count > allowed:
                     raise RateLimitExceededError(MESSAGE)
             return func(*args, **kwargs)
 

@@ -1,4 +1,7 @@
-"""Password login as Frappe answers it, with a lockout after repeated failures (per user and per IP)."""
+"""Password login as Frappe answers it, with a lockout after repeated failures (per user and per IP).
+
+The counts live in the shared cache; while it is unreachable each process keeps counting on its own.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,11 @@ import time
 from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model
-from django.core.cache import caches
 
 from ..conf import api_settings
 from ..exceptions import AuthenticationError, TooManyRequestsError
-from ..ratelimit import client_ip, hit
+from ..ratelimit import client_ip
+from ..resilience import shared_cache
 from ..runtime import setting
 
 MAX_PASSWORD_LENGTH = 512
@@ -33,10 +36,9 @@ def check_lockout(username: str, request: Any) -> None:
     """429 while the user or the IP is locked, even with the right password."""
     if not setting("LOGIN_ATTEMPTS"):
         return
-    cache = caches[api_settings.CACHE_ALIAS]
     now = time.time()
     for key in _keys(username, request):
-        until = cache.get(f"{key}:until")
+        until = shared_cache.get(f"{key}:until", local=True)
         if until and until > now:
             raise TooManyRequestsError(
                 f"Your account has been locked and will resume after {max(1, round(until - now))} seconds")
@@ -46,17 +48,16 @@ def record_failure(username: str, request: Any) -> None:
     """Count a failed login; at the limit, lock for ``LOGIN_LOCKOUT_SECONDS``."""
     if not setting("LOGIN_ATTEMPTS"):
         return
-    cache = caches[api_settings.CACHE_ALIAS]
     attempts, window = setting("LOGIN_ATTEMPTS"), setting("LOGIN_LOCKOUT_SECONDS")
     for key in _keys(username, request):
-        if hit(key, attempts, window) >= attempts:
-            cache.set(f"{key}:until", time.time() + window, timeout=window)
+        if shared_cache.count(key, window, local=True) >= attempts:
+            shared_cache.set(f"{key}:until", time.time() + window, timeout=window, local=True)
 
 
 def reset_failures(username: str, request: Any) -> None:
     """A successful login clears the user's count (not the IP's)."""
     user_key = _keys(username, request)[0]
-    caches[api_settings.CACHE_ALIAS].delete_many([user_key, f"{user_key}:until"])
+    shared_cache.delete_many([user_key, f"{user_key}:until"], local=True)
 
 
 def login_username(usr: str) -> str:
