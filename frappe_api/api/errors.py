@@ -131,5 +131,8 @@ def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
     report(exc, error, getattr(context.get("request"), "path", "?"))
     version = getattr(context.get("view"), "api_version", 1)
     set_rollback()
-    return Response(error_body(error, version=version, original=exc), status=error.http_status_code,
-                    headers=error_headers(error))
+    response = Response(error_body(error, version=version, original=exc), status=error.http_status_code,
+                        headers=error_headers(error))
+    if isinstance(error, fx.DatabaseUnavailable):
+        response._has_been_logged = True  # report() logs the outage once a minute; not django.request per request
+    return response
