@@ -76,6 +76,8 @@ def error_response(request: HttpRequest, exc: BaseException,
             if name.lower() not in ("content-type", "content-length", "content-disposition"):
                 response[name] = value
         response.cookies = replaced.cookies
+        # Django logged the page (and the exception) already; the JSON in its place is not a second error.
+        response._has_been_logged = getattr(replaced, "_has_been_logged", False)  # type: ignore[attr-defined]
     for name, value in headers.items():
         response[name] = value
     return response

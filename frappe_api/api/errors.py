@@ -28,6 +28,7 @@ from rest_framework.views import set_rollback
 from .. import exceptions as fx
 from ..resilience import log_degraded
 from ..runtime import setting
+from .parsers import size_limit, too_large
 
 logger = logging.getLogger("frappe_api")
 
@@ -56,7 +57,7 @@ def to_frappe_exception(exc: BaseException) -> fx.FrappeAPIException:
     if isinstance(exc, drf.UnsupportedMediaType):
         return fx.UnsupportedMediaType(str(exc.detail))
     if isinstance(exc, RequestDataTooBig):
-        return fx.RequestEntityTooLarge("Request body too large")
+        return too_large(size_limit() or 0)
     if isinstance(exc, (DatabaseOperationalError, DatabaseInterfaceError)):
         error = fx.DatabaseUnavailable("The database is unavailable, please try again shortly")
         error.extra["retry_after"] = DATABASE_RETRY_AFTER
