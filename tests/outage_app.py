@@ -53,6 +53,8 @@ def collector() -> Collect:
 def cache_outage() -> dict:
     from django.contrib.auth import get_user_model
 
+    import redis.connection
+
     from frappe_api.models import ApiRequestLog, ApiSettings
 
     from . import rpc_methods  # noqa: F401 - registers tests.rpc_methods.limited
@@ -64,7 +66,14 @@ def cache_outage() -> dict:
         ToDoFactory(description="first")
         ApiSettings.objects.create(log_api_requests=True, allow_consecutive_login_attempts=3)
     log = collector()
-    out: dict = {}
+    out: dict = {"redis_connects": 0}
+    connect = redis.connection.AbstractConnection.connect
+
+    def counted_connect(self):
+        out["redis_connects"] += 1
+        return connect(self)
+
+    redis.connection.AbstractConnection.connect = counted_connect
     guest = Client(raise_request_exception=False)
     started = time.perf_counter()
     out["ping"] = [answer(guest.get("/api/method/ping")) for _ in range(5)]

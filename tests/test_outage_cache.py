@@ -37,7 +37,9 @@ def test_ping_answers_json_200_with_the_cache_down(outage):
 
 
 def test_a_dead_cache_costs_no_round_trip_per_request(outage):
-    assert outage["ping_seconds"] < 2.5  # five requests; a connection attempt per request would show here
+    # About 30 requests inside RETRY_SECONDS: one attempt to reach Redis (sessions retry on their own once).
+    assert outage["redis_connects"] <= 2, outage["redis_connects"]
+    assert outage["ping_seconds"] < 2.5
 
 
 def test_lists_and_rpc_answer_with_the_cache_down(outage):
