@@ -104,6 +104,7 @@ class SharedCache:
         self._run(lambda cache: cache.delete(key), None, False)
 
     def __contains__(self, key: str) -> bool:
+        """Whether ``key`` is set (False when the cache is unreachable)."""
         return bool(self._run(lambda cache: key in cache, False, False))
 
     def delete_many(self, keys: list[str], *, local: bool = False) -> None:
