@@ -37,6 +37,8 @@ test-mariadb: venv
 test-all: test test-postgres test-mariadb
 
 # The production shape, locally: gunicorn workers, DEBUG off, PostgreSQL, Redis for cache and sessions.
+# --limit-request-line 0: long GET lists reach Django, which answers JSON 413 beyond DATA_UPLOAD_MAX_MEMORY_SIZE
+# (gunicorn would answer an HTML 400 past 4094 bytes).
 PROD_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-serve-prod-local-secret-change-me} \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/frappe_api_prod} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} DATABASE_CONN_MAX_AGE=600
@@ -49,7 +51,8 @@ serve-prod: venv
 	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(PROD_ENV) $(BIN)/python manage.py seed_demo
-	$(PROD_ENV) $(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+	$(PROD_ENV) $(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
+		--limit-request-line 0
 
 # The benchmark (README, "Benchmark"): plain Django, DRF and frappe_api on SQLite and PostgreSQL, about 20 minutes.
 # Needs PostgreSQL and Redis on 127.0.0.1; BENCH_ARGS is passed on (e.g. BENCH_ARGS=--quick for a smoke run).

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "frappe_api.middleware.APIErrorMiddleware",  # first: every error under /api/ is Frappe JSON
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "frappe_api.middleware.SecureCookiesMiddleware",
@@ -80,6 +81,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection the database dropped (restart, failover) is replaced before use, not failed on.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
@@ -88,10 +91,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
-    # Shared by every worker and machine: registry versions, rate limits, lockouts, sessions.
+    # Shared by every worker and machine: registry versions, rate limits, lockouts, sessions. Short timeouts:
+    # an unreachable Redis must cost a request milliseconds, not hang it (frappe_api serves on without it).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"]}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+                          "LOCATION": os.environ["REDIS_URL"],
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    # Django's cached_db sessions, read from and written to the database alone while the cache is unreachable.
+    SESSION_ENGINE = "frappe_api.sessions"
 
 AUTH_PASSWORD_VALIDATORS = []
 
@@ -124,5 +130,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"frappe_api": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "frappe_api": {"handlers": ["console"], "level": "WARNING"},
+        # Unhandled exceptions (with their traceback) on stderr, DEBUG or not.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -167,6 +167,13 @@ class RateLimitExceededError(TooManyRequestsError):
     pass
 
 
+# --- 503 ----------------------------------------------------------------------
+class DatabaseUnavailable(FrappeAPIException):
+    """The database cannot be reached (not a bug: retry after ``Retry-After`` seconds). Not in Frappe."""
+
+    http_status_code = 503
+
+
 def is_frappe_exception(exc: builtins.BaseException) -> bool:
     """True for the exceptions this module defines (and their subclasses)."""
     return isinstance(exc, FrappeAPIException)

@@ -2,7 +2,8 @@
 
 Counters live in Django's cache and are incremented atomically (``add`` then
 ``incr``), so the limit holds across workers and machines when the cache is
-shared (Redis in production).
+shared (Redis in production). While the cache is unreachable the limits are not
+enforced (they fail open; ``frappe_api.resilience`` logs the outage).
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.core.cache import caches
-
 from .conf import api_settings
 from .exceptions import RateLimitExceededError
+from .resilience import shared_cache
 from .rpc.context import current_request
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,32 +27,25 @@ def client_ip(request: Any) -> str:
     return str(getattr(request, "META", {}).get("REMOTE_ADDR", "") or "unknown")
 
 
-def hit(key: str, limit: int, seconds: int) -> int:
-    """Count one request against ``key`` inside a window of ``seconds``; answers the count so far."""
-    cache = caches[api_settings.CACHE_ALIAS]
-    cache.add(key, 0, timeout=seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=seconds)
-        return 1
-
-
 def locked_for(keys: Iterable[str]) -> int:
-    """Whole seconds until the last lock on any of ``keys`` (set by ``count_failure``) ends; 0 when none is locked."""
+    """Whole seconds until the last lock on any of ``keys`` (set by ``count_failure``) ends; 0 when none is locked.
+    While the shared cache is down, each process keeps its own counters."""
     now = time.time()
-    ends = [until for until in caches[api_settings.CACHE_ALIAS].get_many([f"{key}:until" for key in keys]).values()
-            if until and until > now]
+    ends = [until for key in keys if (until := shared_cache.get(f"{key}:until", local=True)) and until > now]
     return max(1, round(max(ends) - now)) if ends else 0
 
 
 def count_failure(keys: Iterable[str], attempts: int, window: int) -> None:
     """Count one failure against each of ``keys``; a key reaching ``attempts`` inside ``window`` seconds is locked
     for ``window`` seconds (see ``locked_for``)."""
-    cache = caches[api_settings.CACHE_ALIAS]
     for key in keys:
-        if hit(key, attempts, window) >= attempts:
-            cache.set(f"{key}:until", time.time() + window, timeout=window)
+        if (shared_cache.count(key, window, local=True) or 0) >= attempts:
+            shared_cache.set(f"{key}:until", time.time() + window, timeout=window, local=True)
+
+
+def clear_failures(key: str) -> None:
+    """Forget the failures counted against ``key``, and its lock."""
+    shared_cache.delete_many([key, f"{key}:until"], local=True)
 
 
 def rate_limit(key: str | None = None, limit: int | Callable[[], int] = 5, seconds: int = 86400,
@@ -79,7 +72,8 @@ def rate_limit(key: str | None = None, limit: int | Callable[[], int] = 5, secon
                     parts.append(str(kwargs.get(key, "")))
                 allowed = limit() if callable(limit) else limit
                 counter = f"{api_settings.CACHE_PREFIX}:rl:{name}:{':'.join(parts)}"
-                if hit(counter, allowed, seconds) > allowed:
+                count = shared_cache.count(counter, seconds)
+                if count is not None and count > allowed:
                     raise RateLimitExceededError(MESSAGE)
             return func(*args, **kwargs)
 

@@ -11,19 +11,21 @@ Lookups are O(1) dictionary reads on a per-process snapshot. Every change to a
 DocType row writes a new version token to Django's cache; each process
 compares its snapshot's token with the cache's at most once per request and
 rebuilds when they differ, so all workers see an admin change at their next
-request (use a shared cache such as Redis in production).
+request (use a shared cache such as Redis in production). While the cache is
+unreachable each process rebuilds from the database every
+``resilience.RETRY_SECONDS`` instead.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
 from django.apps import apps
-from django.core.cache import caches
 from django.db import models, transaction
 from django.db.utils import DatabaseError
 
@@ -32,6 +34,7 @@ from .conf import api_settings
 from .exceptions import DoesNotExistError
 from .meta import DocTypeMeta, DocTypeOptions, build_meta, has_owner_column, owner_column_error
 from .permissions import SYSTEM_MANAGER, PermRule, rules_from
+from .resilience import RETRY_SECONDS, shared_cache
 
 ModelT = TypeVar("ModelT", bound=type[models.Model])
 
@@ -155,9 +158,9 @@ class Registry:
     def _shared_version(self) -> str:
         version = runtime.cached(self._cache_key)  # with the runtime settings: one round trip per request
         if version is None:
-            cache = caches[api_settings.CACHE_ALIAS]
-            cache.add(self._cache_key, uuid.uuid4().hex, timeout=None)
-            version = cache.get(self._cache_key)
+            shared_cache.add(self._cache_key, uuid.uuid4().hex, timeout=None)
+            # Unreachable cache: a token that changes every RETRY_SECONDS, so the snapshot follows the database.
+            version = shared_cache.get(self._cache_key) or f"unshared:{int(time.monotonic() // RETRY_SECONDS)}"
             runtime.remember(self._cache_key, version)
         return version
 
@@ -175,7 +178,7 @@ class Registry:
     def _publish_version(self) -> None:
         self._loaded = False
         version = uuid.uuid4().hex
-        caches[api_settings.CACHE_ALIAS].set(self._cache_key, version, timeout=None)
+        shared_cache.set(self._cache_key, version, timeout=None)
         runtime.remember(self._cache_key, version)
 
     def refresh_if_stale(self) -> None:
@@ -185,15 +188,16 @@ class Registry:
             self._rebuild(version)
 
     # --- building ---------------------------------------------------------
-    def _all_options(self) -> list[DocTypeOptions]:
+    def _all_options(self) -> tuple[list[DocTypeOptions], bool]:
+        """Every enabled DocType's options, and whether the admin's rows could be read."""
         from .models import DocType
 
         options = dict(_code_options)
         disabled: set[str] = set()
         try:
             rows = list(DocType.objects.select_related("model").prefetch_related("permissions"))
-        except DatabaseError:  # tables not migrated yet: code registrations only
-            rows = []
+        except DatabaseError:  # not migrated yet, or the database unreachable: code registrations only, for now
+            return list(options.values()), False
         for row in rows:
             if not row.enabled:
                 disabled.add(row.name)
@@ -206,10 +210,10 @@ class Registry:
             row_options = options_from_row(row)
             if row_options is not None:
                 options[row.name] = row_options
-        return [opt for name, opt in options.items() if name not in disabled]
+        return [opt for name, opt in options.items() if name not in disabled], True
 
     def _rebuild(self, version: str | None) -> None:
-        all_options = self._all_options()
+        all_options, complete = self._all_options()
         model_names: dict[type[models.Model], str] = {}
         for opt in all_options:
             model_names.setdefault(opt.model, opt.name_field or opt.model._meta.pk.name)
@@ -229,7 +233,8 @@ class Registry:
         for meta in metas.values():  # ...then a proxy's registration also answers for its concrete model
             by_model.setdefault(meta.model._meta.concrete_model, meta)
         self._metas, self._by_model = metas, by_model
-        self._version, self._loaded = version, True
+        # A snapshot built without the admin's rows is rebuilt at the next request (the database may be back).
+        self._version, self._loaded = (version if complete else None), True
 
     # --- lookups ----------------------------------------------------------
     def get(self, doctype: str) -> DocTypeMeta:

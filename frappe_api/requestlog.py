@@ -3,12 +3,11 @@
 Add ``frappe_api.requestlog.RequestLogMiddleware`` to ``MIDDLEWARE`` and set
 ``FRAPPE_API["LOG_API_REQUESTS"] = True``. The row is written from the
 response's close hook, so the client already has its answer; a failure to
-write is reported to the ``frappe_api`` logger, never to the client.
+write is reported to the ``frappe_api`` logger (at most once a minute), never to the client.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,8 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from .runtime import setting
 from .permissions import user_name
 from .ratelimit import client_ip
-
-logger = logging.getLogger("frappe_api")
+from .resilience import log_degraded
 
 
 class RequestLogMiddleware:
@@ -48,5 +46,6 @@ def write(row: dict[str, Any]) -> None:
         if row.get("ip_address") == "unknown":
             row["ip_address"] = None
         ApiRequestLog.objects.create(**row)
-    except Exception:  # noqa: BLE001 - logging must never break the request it logs
-        logger.exception("Could not write the API Request Log row for %s %s", row.get("method"), row.get("path"))
+    except Exception as exc:  # noqa: BLE001 - logging must never break the request it logs
+        log_degraded("request log", f"Could not write the API Request Log row for {row.get('method')} "
+                                    f"{row.get('path')}: {type(exc).__name__}: {exc}", exc)

@@ -3,7 +3,8 @@
 ``setting("LOGIN_ATTEMPTS")`` answers the operator's value when one is set in
 the admin, else the Django setting. The row's values are kept in Django's
 cache and dropped on every save, so every worker sees a change at its next
-read (with a shared cache such as Redis).
+read (with a shared cache such as Redis). While the cache is unreachable the row
+is read from the database at most once per ``resilience.RETRY_SECONDS`` per process.
 
 Inside a request, ``cached(key)`` reads such shared state once: the row and
 every key registered with ``read_per_request`` (the registry's version token)
@@ -16,11 +17,13 @@ import contextvars
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import caches
+import time
+
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from .conf import api_settings
+from .resilience import RETRY_SECONDS, shared_cache
 
 FIELDS = {
     "LOGIN_ATTEMPTS": "allow_consecutive_login_attempts",
@@ -64,10 +67,10 @@ def cached(key: str) -> Any:
     per-request key in one round trip, and later reads answer that; outside a request every read asks the cache."""
     reads = _request_reads.get()
     if reads is None:
-        return caches[api_settings.CACHE_ALIAS].get(key)
+        return shared_cache.get(key)
     if key not in reads:
         wanted = {key, *(per_request() for per_request in _per_request_keys)} - reads.keys()
-        found = caches[api_settings.CACHE_ALIAS].get_many(list(wanted))
+        found = shared_cache.get_many(list(wanted))
         reads.update((name, found.get(name)) for name in wanted)
     return reads[key]
 
@@ -89,14 +92,22 @@ def values() -> dict[str, Any]:
     from .models import ApiSettings
 
     stored = cached(_cache_key())
-    if stored is None:
-        try:
-            stored = ApiSettings.objects.order_by("pk").values().first() or {}
-        except DatabaseError:  # not migrated yet
-            return {}
-        caches[api_settings.CACHE_ALIAS].set(_cache_key(), stored, timeout=None)
-        remember(_cache_key(), stored)
+    if stored is not None:
+        return stored
+    if not shared_cache.available() and _unshared[0] > time.monotonic():
+        return _unshared[1]
+    try:
+        stored = ApiSettings.objects.order_by("pk").values().first() or {}
+    except DatabaseError:  # not migrated yet, or the database is unreachable
+        return {}
+    shared_cache.set(_cache_key(), stored, timeout=None)
+    remember(_cache_key(), stored)
+    _unshared[:] = [time.monotonic() + RETRY_SECONDS, stored]
     return stored
+
+
+# The row as this process last read it from the database, and until when it serves while the cache is down.
+_unshared: list[Any] = [0.0, {}]
 
 
 def invalidate(**kwargs: Any) -> None:
@@ -108,8 +119,9 @@ def invalidate(**kwargs: Any) -> None:
 
 
 def _forget_row() -> None:
-    caches[api_settings.CACHE_ALIAS].delete(_cache_key())
+    shared_cache.delete_many([_cache_key()])
     remember(_cache_key(), None)
+    _unshared[0] = 0.0
 
 
 def setting(name: str) -> Any:

@@ -3,7 +3,8 @@
 Set ``FRAPPE_API["REQUEST_BUDGET"] = {"limit": 1000, "window": 3600}``. Every
 response then carries ``X-RateLimit-Limit``, ``X-RateLimit-Remaining`` and
 ``X-RateLimit-Reset``; past the limit the answer is 429
-``TooManyRequestsError`` with ``Retry-After``.
+``TooManyRequestsError`` with ``Retry-After``. While the cache is unreachable the
+budget is not enforced and the headers are left out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from rest_framework.throttling import BaseThrottle
 from .conf import api_settings
 from .runtime import setting
 from .permissions import user_name
-from .ratelimit import client_ip, hit
+from .ratelimit import client_ip
+from .resilience import shared_cache
 
 
 class RequestBudgetThrottle(BaseThrottle):
@@ -32,7 +34,9 @@ class RequestBudgetThrottle(BaseThrottle):
             f"ip:{client_ip(request)}"
         now = time.time()
         bucket = int(now // window)
-        count = hit(f"{api_settings.CACHE_PREFIX}:budget:{identity}:{bucket}", limit, window)
+        count = shared_cache.count(f"{api_settings.CACHE_PREFIX}:budget:{identity}:{bucket}", window)
+        if count is None:  # the cache is unreachable: fail open
+            return True
         reset = (bucket + 1) * window
         request._request.frappe_budget = (limit, max(0, limit - count), int(reset))
         self.retry_after = max(1, int(reset - now))

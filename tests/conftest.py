@@ -30,7 +30,9 @@ def _fast_password_hasher(settings):
 def _fresh_registry():
     """Rows a test created are rolled back; make sure no process snapshot outlives them."""
     from frappe_api import runtime
+    from frappe_api.resilience import shared_cache
 
+    shared_cache.reset()  # no outage recorded (nor its log line held back) by an earlier test
     registry.invalidate()
     runtime.invalidate()
     yield

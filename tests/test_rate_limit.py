@@ -60,11 +60,11 @@ def test_limits_are_shared_between_processes_through_redis(guest_client, setting
     other_worker = (
         "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'example_project.settings'; django.setup();"
         "from django.test import override_settings;"
-        "from frappe_api.ratelimit import hit;"
+        "from frappe_api.resilience import shared_cache;"
         "caches = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache',"
         " 'LOCATION': 'redis://127.0.0.1:6379/15', 'KEY_PREFIX': 'test-rl'}};"
         "ctx = override_settings(CACHES=caches); ctx.enable();"
-        "print(hit('frappe_api:rl:tests.rpc_methods.limited:127.0.0.1', 2, 60))"
+        "print(shared_cache.count('frappe_api:rl:tests.rpc_methods.limited:127.0.0.1', 60))"
     )
     output = subprocess.run([sys.executable, "-c", other_worker], capture_output=True, text=True, check=True,
                             cwd=str(settings.BASE_DIR))

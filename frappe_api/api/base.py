@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +19,7 @@ from ..document import listing
 from ..registry import registry
 from ..rpc.context import response_headers
 from .errors import exception_handler
-from .parsers import OrjsonParser
+from .parsers import LimitedFormParser, OrjsonParser, check_request_size
 from .renderers import OrjsonRenderer
 
 
@@ -41,7 +41,7 @@ class FrappeAPIView(APIView):
 
     api_version = 1
     renderer_classes = [OrjsonRenderer]
-    parser_classes = [OrjsonParser, FormParser, MultiPartParser]
+    parser_classes = [OrjsonParser, LimitedFormParser, MultiPartParser]
     content_negotiation_class = JSONNegotiation
     permission_classes: list = []
 
@@ -55,6 +55,7 @@ class FrappeAPIView(APIView):
         return exception_handler
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        check_request_size(request)
         zone = runtime.time_zone()
         if zone:
             timezone.activate(zone)

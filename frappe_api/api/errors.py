@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError as DatabaseDataError
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -25,9 +27,14 @@ from rest_framework.views import set_rollback
 
 from .. import exceptions as fx
 from ..auth.challenge import www_authenticate
+from ..resilience import log_degraded
 from ..runtime import setting
+from .parsers import size_limit, too_large
 
 logger = logging.getLogger("frappe_api")
+
+# Seconds a client should wait before retrying when the database is unreachable.
+DATABASE_RETRY_AFTER = 5
 
 
 def to_frappe_exception(exc: BaseException) -> fx.FrappeAPIException:
@@ -51,7 +58,11 @@ def to_frappe_exception(exc: BaseException) -> fx.FrappeAPIException:
     if isinstance(exc, drf.UnsupportedMediaType):
         return fx.UnsupportedMediaType(str(exc.detail))
     if isinstance(exc, RequestDataTooBig):
-        return fx.RequestEntityTooLarge("Request body too large")
+        return too_large(size_limit() or 0)
+    if isinstance(exc, (DatabaseOperationalError, DatabaseInterfaceError)):
+        error = fx.DatabaseUnavailable("The database is unavailable, please try again shortly")
+        error.extra["retry_after"] = DATABASE_RETRY_AFTER
+        return error
     if isinstance(exc, (DatabaseDataError, OverflowError)):
         return fx.DataError("A value is out of range for the database")
     if isinstance(exc, (drf.ValidationError, DjangoValidationError)):
@@ -95,16 +106,23 @@ def error_body(error: fx.FrappeAPIException, *, version: int, original: BaseExce
     return body
 
 
-def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
-    """DRF exception handler answering every error with Frappe's body and status code."""
-    error = to_frappe_exception(exc)
-    request = context.get("request")
-    if error is not exc and not isinstance(exc, (drf.APIException, Http404, DjangoPermissionDenied,
-                                                   DjangoValidationError, RequestDataTooBig, DatabaseDataError,
-                                                   OverflowError)):
-        logger.error("Unhandled error on %s", getattr(request, "path", "?"), exc_info=exc)
-    view = context.get("view")
-    version = getattr(view, "api_version", 1)
+# Exceptions mapped onto a Frappe error the client caused: nothing to log.
+EXPECTED = (drf.APIException, Http404, DjangoPermissionDenied, DjangoValidationError, RequestDataTooBig,
+            DatabaseDataError, OverflowError)
+
+
+def report(exc: BaseException, error: fx.FrappeAPIException, path: str) -> None:
+    """Log ``exc`` with its traceback when it is unexpected (a database outage at most once a minute)."""
+    if isinstance(error, fx.DatabaseUnavailable) and error is not exc:
+        log_degraded("database", f"The database is unreachable ({type(exc).__name__}: {exc}) on {path}: "
+                                 f"answering 503", exc)
+    elif error is not exc and not isinstance(exc, EXPECTED):
+        logger.error("Unhandled error on %s", path, exc_info=exc)
+
+
+def error_headers(error: fx.FrappeAPIException, request: Any = None) -> dict[str, str]:
+    """The headers going with ``error``: ``Retry-After`` for 429 and 503, ``WWW-Authenticate`` naming the
+    accepted schemes for a 401 (and a Bearer token's error)."""
     headers: dict[str, str] = {}
     if request is not None and (error.http_status_code == 401 or getattr(request, "frappe_bearer_error", None)):
         challenge = www_authenticate(request)
@@ -112,6 +130,17 @@ def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
             headers["WWW-Authenticate"] = challenge
     if "retry_after" in error.extra:
         headers["Retry-After"] = str(int(error.extra["retry_after"] or 0))
+    return headers
+
+
+def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
+    """DRF exception handler answering every error with Frappe's body and status code."""
+    error = to_frappe_exception(exc)
+    report(exc, error, getattr(context.get("request"), "path", "?"))
+    version = getattr(context.get("view"), "api_version", 1)
     set_rollback()
-    return Response(error_body(error, version=version, original=exc), status=error.http_status_code,
-                    headers=headers)
+    response = Response(error_body(error, version=version, original=exc), status=error.http_status_code,
+                        headers=error_headers(error, context.get("request")))
+    if isinstance(error, fx.DatabaseUnavailable):
+        response._has_been_logged = True  # report() logs the outage once a minute; not django.request per request
+    return response

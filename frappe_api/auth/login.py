@@ -1,4 +1,7 @@
-"""Password login as Frappe answers it, with a lockout after repeated failures (per user and per IP)."""
+"""Password login as Frappe answers it, with a lockout after repeated failures (per user and per IP).
+
+The counts live in the shared cache; while it is unreachable each process keeps counting on its own.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,10 @@ import hashlib
 from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model
-from django.core.cache import caches
 
 from ..conf import api_settings
 from ..exceptions import AuthenticationError, TooManyRequestsError
-from ..ratelimit import client_ip, count_failure, locked_for
+from ..ratelimit import clear_failures, client_ip, count_failure, locked_for
 from ..runtime import setting
 
 MAX_PASSWORD_LENGTH = 512
@@ -46,8 +48,7 @@ def record_failure(username: str, request: Any) -> None:
 
 def reset_failures(username: str, request: Any) -> None:
     """A successful login clears the user's count (not the IP's)."""
-    user_key = _keys(username, request)[0]
-    caches[api_settings.CACHE_ALIAS].delete_many([user_key, f"{user_key}:until"])
+    clear_failures(_keys(username, request)[0])
 
 
 def login_username(usr: str) -> str:
