@@ -76,14 +76,20 @@ def round_decimal(value: Decimal, places: int) -> Decimal:
 def to_stored(api_field: APIField, value: Any) -> Any:
     """``value`` as written to ``api_field``: ``to_python``, then a decimal rounded to the field's precision.
 
-    A number with more whole digits than the field holds is left as it is, for the model's validation to
-    refuse (417).
+    A number with more whole digits than the field holds is a 417 at once (before any controller computes
+    with it), with Django's message.
     """
     converted = to_python(api_field, value)
     model_field = api_field.model_field
     if not isinstance(converted, Decimal) or not isinstance(model_field, models.DecimalField):
         return converted
     places = model_field.decimal_places
-    if not converted.is_finite() or converted.adjusted() >= model_field.max_digits - places:
-        return converted
-    return round_decimal(converted, places)
+    whole_digits = model_field.max_digits - places
+    if converted.adjusted() < whole_digits:
+        converted = round_decimal(converted, places)
+    if converted.adjusted() >= whole_digits:  # too large, or rounded up past the largest value it holds
+        try:
+            model_field.run_validators(converted)
+        except DjangoValidationError as error:
+            raise ValidationError(f"{api_field.label}: {' '.join(error.messages)}") from None
+    return converted
