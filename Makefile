@@ -46,8 +46,7 @@ WORKERS ?= 4
 
 serve-prod: venv
 	$(BIN)/pip install --quiet -e ".[prod]"
-	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'frappe_api_prod'" | grep -q 1 \
-		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE frappe_api_prod"
+	$(PROD_ENV) $(BIN)/python manage.py create_database
 	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(PROD_ENV) $(BIN)/python manage.py seed_demo

@@ -1,12 +1,19 @@
-"""URLs of the demo project: the admin, every Frappe endpoint and the demo OAuth client's callback."""
+"""URLs of the demo project: a home page, the admin, every Frappe endpoint and the demo OAuth client's callback.
+
+Any other path answers the demo's plain 404 page (with DEBUG on too; ``/api/...`` keeps Frappe's JSON 404).
+"""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from example_project.demo.views import oauth_callback
+from example_project.demo.views import home, not_found, oauth_callback
 
 urlpatterns = [
+    path("", home, name="demo-home"),
     path("admin/", admin.site.urls),
     path("oauth-callback", oauth_callback, name="demo-oauth-callback"),
     path("", include("frappe_api.urls")),
+    re_path(r"^(?!static/)", not_found, name="demo-not-found"),
 ]
+
+handler404 = not_found

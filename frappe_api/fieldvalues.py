@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils import timezone
 
 from .exceptions import ValidationError
@@ -46,6 +48,8 @@ def to_python(api_field: APIField, value: Any, *, model_field: Any = None) -> An
         return value
     if isinstance(value, (dict, list)) and api_field.fieldtype != "JSON":
         raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
+    if isinstance(value, float) and isinstance(model_field, models.DecimalField):
+        value = repr(value)  # the number the client wrote (19.99), not the binary float's expansion
     if api_field.fieldtype == "Datetime" and isinstance(value, str) and len(value.strip()) == 10:
         value = value.strip() + " 00:00:00"
     try:
@@ -56,4 +60,38 @@ def to_python(api_field: APIField, value: Any, *, model_field: Any = None) -> An
         converted = make_aware(converted)
     if isinstance(converted, str) and "\x00" in converted:  # PostgreSQL cannot store it; no database should
         raise ValidationError(f"Invalid value for {api_field.label}: it contains a NUL character")
+    return converted
+
+
+def round_decimal(value: Decimal, places: int) -> Decimal:
+    """``value`` rounded to ``places`` decimals as Frappe's ``flt(value, precision)`` does by default
+    ("Banker's Rounding (legacy)"): a half rounds up (towards +infinity), a half to a whole number to even."""
+    if places <= 0:
+        rounding = ROUND_HALF_EVEN
+    else:
+        rounding = ROUND_HALF_UP if value >= 0 else ROUND_HALF_DOWN
+    context = Context(prec=max(value.adjusted() + 1, 1) + places + 1)
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=context)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
+def to_stored(api_field: APIField, value: Any) -> Any:
+    """``value`` as written to ``api_field``: ``to_python``, then a decimal rounded to the field's precision.
+
+    A number with more whole digits than the field holds is a 417 at once (before any controller computes
+    with it), with Django's message.
+    """
+    converted = to_python(api_field, value)
+    model_field = api_field.model_field
+    if not isinstance(converted, Decimal) or not isinstance(model_field, models.DecimalField):
+        return converted
+    places = model_field.decimal_places
+    whole_digits = model_field.max_digits - places
+    if converted.adjusted() < whole_digits:
+        converted = round_decimal(converted, places)
+    if converted.adjusted() >= whole_digits:  # too large, or rounded up past the largest value it holds
+        try:
+            model_field.run_validators(converted)
+        except DjangoValidationError as error:
+            raise ValidationError(f"{api_field.label}: {' '.join(error.messages)}") from None
     return converted

@@ -101,12 +101,13 @@ class DocumentDetailView(V2View):
         return Response({"data": "ok"}, status=202)
 
 
-COPY_DROPPED = frozenset({"name", "owner", "creation", "modified", "modified_by", "amended_from"})
+COPY_DROPPED = frozenset({"name", "owner", "creation", "modified", "modified_by", "docstatus", "amended_from"})
 CHILD_DROPPED = COPY_DROPPED | {"parent"}
 
 
 class DocumentCopyView(V2View):
-    """An unsaved copy: no name, no timestamps, docstatus 0 (child rows kept, without their names)."""
+    """An unsaved copy, as Frappe's ``copy_doc``: no name, owner, timestamps or docstatus (child rows kept,
+    without theirs)."""
 
     def get(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)
@@ -115,10 +116,6 @@ class DocumentCopyView(V2View):
         for table in meta.child_tables:
             copy[table] = [{key: value for key, value in row.items() if key not in CHILD_DROPPED}
                            for row in source.get(table, [])]
-            for row in copy[table]:
-                row["docstatus"] = 0
-        if "docstatus" in copy:
-            copy["docstatus"] = 0
         return Response({"data": copy})
 
 

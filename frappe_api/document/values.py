@@ -17,7 +17,7 @@ from ..exceptions import (
     UniqueValidationError,
     ValidationError,
 )
-from ..fieldvalues import to_python
+from ..fieldvalues import to_python, to_stored
 from ..meta import APIField, DocTypeMeta
 from ..permissions import user_name
 
@@ -50,7 +50,7 @@ def changed_fields(meta: DocTypeMeta, instance: models.Model, data: Mapping[str,
             new = target.pk if target is not None else None
             current = getattr(instance, api_field.model_field.attname)
         else:
-            new, current = to_python(api_field, value), getattr(instance, api_field.attname)
+            new, current = to_stored(api_field, value), getattr(instance, api_field.attname)
             if new is None and current == "":
                 continue
         if new != current:
@@ -81,7 +81,7 @@ def apply_values(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, A
         if api_field.is_link:
             setattr(instance, api_field.attname, resolve_link(api_field, value))
             continue
-        converted = to_python(api_field, value)
+        converted = to_stored(api_field, value)
         if converted is None and not api_field.model_field.null and api_field.fieldtype in ("Data", "Text", "Select"):
             converted = ""
         setattr(instance, api_field.attname, converted)
