@@ -10,9 +10,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from example_project.demo.models import SalesOrder, SalesOrderItem, Territory
-from frappe_api.models import Comment, DocPerm, DocType
+from frappe_api.models import Comment, DocPerm, DocType, File
 from frappe_api.registry import registry
 
+from .conftest import APIClient
 from .factories import CustomerFactory, NoteFactory, ToDoFactory
 from .test_read_gate import change_options, client_for, restore_options
 
@@ -197,3 +198,23 @@ def test_has_permission_tells_a_caller_who_cannot_read_the_doctype_nothing_of_na
         answers = [creator.get(path, {"doctype": "Note", "docname": name, "perm_type": perm_type}).json()
                    for name in ("secret-note", "no-such-note")]
         assert answers[0] == answers[1], (perm_type, answers)
+
+
+# --- private files -------------------------------------------------------------------------------------
+def test_a_missing_private_file_is_refused_as_one_the_caller_may_not_read(settings, tmp_path):
+    """Frappe answers 403 for both: a 404 would tell which private file names exist."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    (tmp_path / "salary-bob.pdf").write_bytes(b"%PDF-1.4 secret")
+    File.objects.create(name="f1", file_name="salary-bob.pdf", file_url="/private/files/salary-bob.pdf",
+                        is_private=True, storage_path="salary-bob.pdf", owner="bob")
+    mallory = client_for("mallory")
+    for client in (mallory, APIClient()):
+        answers = [client.get(f"/private/files/{name}") for name in ("salary-bob.pdf", "salary-nobody.pdf")]
+        assert answers[0].status_code == answers[1].status_code == 403
+        assert answers[0].json() == answers[1].json()
+        downloads = [client.get("/api/method/frappe.handler.download_file", {"file_url": f"/private/files/{name}"})
+                     for name in ("salary-bob.pdf", "salary-nobody.pdf")]
+        assert downloads[0].status_code == downloads[1].status_code == 403
+    bob = client_for("bob")
+    assert bob.get("/private/files/salary-bob.pdf").status_code == 200
+    assert mallory.get("/files/salary-nobody.pdf").status_code == 404  # public files: nothing to hide
