@@ -218,3 +218,17 @@ def test_a_missing_private_file_is_refused_as_one_the_caller_may_not_read(settin
     bob = client_for("bob")
     assert bob.get("/private/files/salary-bob.pdf").status_code == 200
     assert mallory.get("/files/salary-nobody.pdf").status_code == 404  # public files: nothing to hide
+
+
+def test_a_virtual_table_above_the_callers_level_is_left_out_of_reads():
+    """User's ``roles`` (a virtual table) at permission level 1: a System Manager holding only level 0 does not
+    see who holds which role."""
+    original = change_options("User", field_permlevels={"roles": 1})
+    try:
+        manager = client_for("manager", "System Manager")
+        for path in ("/api/resource/User/manager", "/api/v2/document/User/manager"):
+            assert "roles" not in rows_of(manager.get(path)), path
+        got = manager.post("/", {"cmd": "frappe.client.get", "doctype": "User", "name": "manager"})
+        assert got.status_code == 200 and "roles" not in got.json()["message"]
+    finally:
+        restore_options("User", original)
