@@ -1,27 +1,28 @@
 """DocTypes frappe_api itself provides."""
 
+from typing import Any
+
 from django.contrib.auth.models import Group
+from django.db.models import Q
 
+from .gate import all_rows_readable, readable_rows
 from .models import ApiRequestLog, ApiSettings, Comment, File
-from .registry import register
+from .permissions import has_permission
+from .registry import register, registry
 
-def readable_comments(user):
-    """Comments on documents the user may read (one condition per DocType, sub-queries for if_owner)."""
-    from django.db.models import Q
-
-    from .permissions import permission_scope, permitted_queryset
-    from .registry import registry
-
+def readable_comments(user: Any) -> Q:
+    """Comments on documents the user may read, as the read gate decides (``if_owner`` and
+    ``permission_query`` of the commented DocType applied): one condition per DocType, sub-queries where only
+    some of its rows are the user's."""
     condition = Q(pk__in=[])
     for doctype in registry.doctypes():
         meta = registry.get(doctype)
-        scope = permission_scope(meta, "read", user)
-        if meta.options.istable or scope == "none":
-            continue
-        if scope == "all":
+        if meta.options.istable or meta.model is Comment or not has_permission(meta, "read", user):
+            continue  # (comments on comments: none are made, and reading them would recurse)
+        if all_rows_readable(meta, user):
             condition |= Q(reference_doctype=doctype)
         else:
-            names = permitted_queryset(meta, user).values(meta.name.lookup)
+            names = readable_rows(meta, user).values(meta.name.lookup)
             condition |= Q(reference_doctype=doctype, reference_name__in=names)
     return condition
 

@@ -17,19 +17,35 @@ files and comments.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from .exceptions import DataError, PermissionError
 from .meta import APIField, DocTypeMeta
-from .permissions import has_permission, is_superuser, meta_for_user, permitted_queryset, rows_restricted
+from .permissions import has_permission, is_superuser, levels, meta_for_user, permitted_queryset, rows_restricted
 from .registry import registry
 
 
 def readable_meta(meta: DocTypeMeta, user: Any) -> DocTypeMeta:
-    """``meta`` with only the fields ``user`` may read (the rest are unknown names)."""
-    return meta_for_user(meta, user)
+    """``meta`` with only the fields ``user`` may read (the rest are unknown names), table fields included:
+    a table above the user's permission levels is gone, with its rows."""
+    seen = meta_for_user(meta, user)
+    readable = levels(meta, user, "read")
+    if readable is None or not meta.field_permlevels:
+        return seen
+    tables = (*meta.child_tables, *meta.options.virtual_tables)
+    hidden = frozenset(name for name in tables if meta.field_permlevels.get(name, 0) not in (0, *readable))
+    if not hidden:
+        return seen
+    key = ("tables", hidden)
+    if key not in seen.user_variants:
+        options = dataclasses.replace(seen.options, virtual_tables={
+            name: table for name, table in seen.options.virtual_tables.items() if name not in hidden})
+        seen.user_variants[key] = dataclasses.replace(seen, options=options, user_variants={}, child_tables={
+            name: table for name, table in seen.child_tables.items() if name not in hidden})
+    return seen.user_variants[key]
 
 
 def readable_rows(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = None) -> QuerySet:
@@ -43,7 +59,7 @@ def readable_rows(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = 
     parents = [parent] if parent is not None else registry.parents_of(meta.doctype)
     condition = Q(pk__in=[])
     for parent_meta in parents:
-        table = parent_meta.child_table_for(meta.doctype)
+        table = readable_meta(parent_meta, user).child_table_for(meta.doctype)
         if table is not None and has_permission(parent_meta, "read", user):
             condition |= Q(**{f"{table.parent_field}__in": readable_rows(parent_meta, user).values("pk")})
     return meta.queryset().filter(condition)

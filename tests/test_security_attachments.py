@@ -132,7 +132,7 @@ def test_a_new_namesake_inherits_no_files_or_comments_of_a_deleted_document(
     assert stored_files(media) == []
     newcomer = client_for("newcomer", "Sales User")
     assert newcomer.post_json("/api/resource/Customer", {"customer_name": "Acme"}).status_code == 200
-    assert newcomer.get(private["file_url"]).status_code == 404
+    assert newcomer.get(private["file_url"]).status_code == 403  # gone: refused as any private file not theirs
     listed = newcomer.get("/api/v2/document/Customer/Acme").json()["data"]
     assert listed["name"] == "Acme"
     assert not File.objects.filter(attached_to_doctype="Customer", attached_to_name="Acme").exists()

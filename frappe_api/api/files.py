@@ -44,14 +44,16 @@ def find_file(file_url: str, user: Any) -> File:
 
 
 class FileView(FrappeAPIView):
-    """``GET /files/<name>`` and ``GET /private/files/<name>``."""
+    """``GET /files/<name>`` and ``GET /private/files/<name>`` (a private one missing or not the caller's to
+    read is the same 403)."""
 
     private = False
 
     def get(self, request: Request, name: str) -> Any:
         file_url = f"{'/private' if self.private else ''}/files/{name}"
-        if not File.objects.filter(file_url=file_url).exclude(storage_path="").exists():
+        if not self.private and not File.objects.filter(file_url=file_url).exclude(storage_path="").exists():
             raise Http404(name)
+        # a private URL is refused alike whether or not it exists (as Frappe does): its name is no one's to learn
         return file_response(find_file(file_url, request.user))
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.request import Request
 
-from ..query.compile import filter_queryset, order_queryset
+from ..query.compile import Compiler, filter_queryset, order_queryset_for
 from ..query.params import parse_json_param
 from ..registry import registry
 
@@ -17,13 +18,17 @@ class FrappeFilterBackend(BaseFilterBackend):
     """A DRF filter backend reading Frappe's list parameters from the query string.
 
     Names are checked against the model's DocType (or, for a model that is
-    not registered, against its own fields); refusals are Frappe's 417.
+    not registered, against its own fields) as the request's user may read
+    it, through the read gate: fields above their permission levels are
+    unknown, and a Link or child table reaches only what they may read there.
+    Refusals are Frappe's 417 (403 for a DocType they may not read). The rows
+    of the view's own queryset are the view's to decide.
     """
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
-        meta = registry.describe(queryset.model)
+        compiler = Compiler(registry.describe(queryset.model), getattr(request, "user", None) or AnonymousUser())
         params = request.query_params
-        queryset = filter_queryset(meta, queryset, parse_json_param("filters", params.get("filters")),
-                                   parse_json_param("or_filters", params.get("or_filters")))
+        queryset = filter_queryset(compiler.meta, queryset, parse_json_param("filters", params.get("filters")),
+                                   parse_json_param("or_filters", params.get("or_filters")), compiler)
         order_by = (params.get("order_by") or "").strip()
-        return order_queryset(meta, queryset, order_by) if order_by else queryset
+        return order_queryset_for(compiler, queryset, order_by) if order_by else queryset

@@ -19,6 +19,7 @@ from ..document import listing
 from ..document.answer import written_doc
 from ..document.serialize import not_found
 from ..exceptions import FrappeAPIException, PermissionError, ValidationError
+from ..gate import readable_meta
 from ..permissions import check_permission, has_permission, permission_scope, user_name
 from ..registry import registry
 from ..query.params import parse_int, parse_json_param
@@ -113,7 +114,7 @@ class DocumentCopyView(V2View):
         meta = self.get_meta(doctype)
         source = document.get_doc(meta, name, request.user)
         copy = {key: value for key, value in source.items() if key not in COPY_DROPPED}
-        for table in meta.child_tables:
+        for table in (table for table in meta.child_tables if table in source):  # those the caller may read
             copy[table] = [{key: value for key, value in row.items() if key not in CHILD_DROPPED}
                            for row in source.get(table, [])]
         return Response({"data": copy})
@@ -168,8 +169,10 @@ class DocTypeMetaView(V2View):
     def get(self, request: Request, doctype: str) -> Response:
         if not request.user.is_authenticated:
             raise PermissionError("Not permitted")
-        meta = self.get_meta(doctype)
-        owners = registry.parents_of(meta.doctype) if meta.options.istable else [meta]
+        meta = readable_meta(self.get_meta(doctype), request.user)
+        owners = [owner for owner in registry.parents_of(meta.doctype)  # parents whose table the user may read
+                  if readable_meta(owner, request.user).child_table_for(meta.doctype)] \
+            if meta.options.istable else [meta]
         if not any(has_permission(owner, "select", request.user) for owner in owners):
             message = f"No permission for {doctype}"
             raise PermissionError(message, error_message=message)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, PermissionError
 from ..meta import DocTypeMeta
-from ..gate import readable_rows
+from ..gate import readable_meta, readable_rows
 from ..permissions import check_permission, is_superuser, meta_for_user
 from ..query import compile_list, fetch_rows, fetch_rows_with_debug, parse_list_params
 from ..query.compile import Compiler, filter_queryset
@@ -41,7 +41,7 @@ def list_rows(meta: DocTypeMeta, user: Any, parent: Any = None) -> QuerySet:
         check_permission(meta, "read", user)
         return readable_rows(meta, user)
     parent_meta = meta_for(parent, user) if isinstance(parent, str) and parent else None
-    if parent_meta is None or parent_meta.child_table_for(meta.doctype) is None:
+    if parent_meta is None or readable_meta(parent_meta, user).child_table_for(meta.doctype) is None:
         message = "Parent is required to get child table data"
         raise PermissionError(message, error_message=message)
     check_permission(parent_meta, "read", user)

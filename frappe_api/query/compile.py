@@ -79,7 +79,7 @@ class Compiler:
     not read (``annotations`` holds those guarded columns)."""
 
     def __init__(self, meta: DocTypeMeta, user: Any = None) -> None:
-        self.meta = meta
+        self.meta = readable_meta(meta, user) if user is not None else meta
         self.user = user
         self.registry = registry
         self.annotations: dict[str, Any] = {}
@@ -91,6 +91,10 @@ class Compiler:
 
     def link_meta(self, api_field: APIField) -> DocTypeMeta:
         return link_target(api_field, self.user)
+
+    def rows(self, meta: DocTypeMeta) -> QuerySet:
+        """The rows of ``meta`` the user may read (all of them without a user)."""
+        return readable_rows(meta, self.user) if self.user is not None else meta.queryset()
 
     def _guarded(self, link: APIField, target: DocTypeMeta, path: str) -> str:
         """``path`` (a column of a Link's target), or an annotation that is NULL where the user may not read
@@ -226,7 +230,8 @@ def filter_queryset(meta: DocTypeMeta, queryset: QuerySet, filters: Any, or_filt
     A value the ORM refuses is found again condition by condition (on that error path only) and answered
     as a 417 naming its field."""
     compiler = compiler or Compiler(meta)
-    resolvers = {"get_meta": compiler.child_meta, "meta_for_model": compiler.registry.for_model}
+    meta = compiler.meta
+    resolvers = {"get_meta": compiler.child_meta, "link_meta": compiler.link_meta, "rows_of": compiler.rows}
     groups = [(normalize_filters(filters), False), (normalize_filters(or_filters, param="or_filters"), True)]
     where = Q()
     for conditions, join_or in groups:
@@ -257,7 +262,15 @@ def ordering_for(meta: DocTypeMeta, order_by: str, compiler: Compiler, aliases: 
 
 def order_queryset(meta: DocTypeMeta, queryset: QuerySet, order_by: str) -> QuerySet:
     """``queryset`` in Frappe's ``order_by`` order, or the DocType's default order when it is empty."""
-    return queryset.order_by(*ordering_for(meta, order_by, Compiler(meta)))
+    return order_queryset_for(Compiler(meta), queryset, order_by)
+
+
+def order_queryset_for(compiler: Compiler, queryset: QuerySet, order_by: str) -> QuerySet:
+    """``queryset`` in Frappe's ``order_by`` order, names resolved by ``compiler`` (so as its user may read)."""
+    ordering = ordering_for(compiler.meta, order_by, compiler)
+    if compiler.annotations:  # columns read through a Link whose target rows the user may not all read
+        queryset = queryset.annotate(**compiler.annotations)
+    return queryset.order_by(*ordering)
 
 
 def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = None, *, user: Any = None
@@ -270,6 +283,7 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = No
     the list may show.
     """
     compiler = Compiler(meta, user)
+    meta = compiler.meta
     items = [item for raw in query.fields for item in compiler.select_item(raw)]
     expand_targets: list[tuple[str, DocTypeMeta]] = []
     for fieldname in query.expand:

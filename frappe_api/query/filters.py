@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import FieldError
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import FilterSet
 
 from ..conf import api_settings
@@ -256,14 +256,14 @@ _COMPILERS: dict[str, Callable[[APIField, Any], Q]] = {
 
 
 def _tree_q(meta: DocTypeMeta, api_field: APIField, operator: str, value: Any,
-            get_meta: Callable[[str], DocTypeMeta], meta_for_model: Callable[[Any], DocTypeMeta | None]) -> Q:
-    """``descendants of``/``ancestors of`` over a tree DocType: one query reads the tree's edges."""
-    tree_meta = meta if api_field.fieldname == "name" else (
-        meta_for_model(api_field.link_model) if api_field.is_link else None)
+            link_meta: Callable[[APIField], DocTypeMeta], rows_of: Callable[[DocTypeMeta], QuerySet]) -> Q:
+    """``descendants of``/``ancestors of`` over a tree DocType: one query reads the tree's edges, from the
+    rows ``rows_of`` gives (those the caller may read) through a parent field ``link_meta`` lets them read."""
+    tree_meta = meta if api_field.fieldname == "name" else (link_meta(api_field) if api_field.is_link else None)
     if tree_meta is None or not tree_meta.options.tree_parent_field:
         raise ValidationError(f"'{operator}' needs a Link to a tree DocType, not {api_field.fieldname}")
-    parent_field = tree_meta.fields[tree_meta.options.tree_parent_field]
-    edges = list(tree_meta.model._default_manager.values_list(tree_meta.name.lookup, parent_field.lookup))
+    parent_field = resolve_field(tree_meta, tree_meta.options.tree_parent_field)
+    edges = list(rows_of(tree_meta).values_list(tree_meta.name.lookup, parent_field.lookup))
     node = coerce_value(tree_meta.name, value) if tree_meta.name.model_field else value
     if operator.startswith(("descendants", "not descendants")):
         children: dict[Any, list[Any]] = {}
@@ -287,19 +287,24 @@ def _tree_q(meta: DocTypeMeta, api_field: APIField, operator: str, value: Any,
     return ~q if operator.startswith("not ") else q
 
 
+def _no_link_meta(api_field: APIField) -> DocTypeMeta:
+    raise DataError(f"Field not permitted in query: {api_field.fieldname}")
+
+
 ORM_VALUE_ERRORS = (ValueError, TypeError, FieldError, DjangoValidationError)
 """What the ORM raises at ``filter()`` time for a value a field cannot hold."""
 
 
 def compile_conditions(meta: DocTypeMeta, conditions: list[Condition], *, join_or: bool = False,
                        get_meta: Callable[[str], DocTypeMeta] | None = None,
-                       meta_for_model: Callable[[Any], DocTypeMeta | None] | None = None,
+                       link_meta: Callable[[APIField], DocTypeMeta] | None = None,
+                       rows_of: Callable[[DocTypeMeta], QuerySet] | None = None,
                        check_values: bool = False) -> Q:
     """One ``Q`` for all conditions, ANDed (or ORed with ``join_or``).
 
     A condition on a child-table DocType becomes ``EXISTS`` (a parent matches
     once, however many of its rows match); ``get_meta`` resolves that child
-    DocType and ``meta_for_model`` a Link's target for tree operators.
+    DocType, ``link_meta`` a Link's target and ``rows_of`` its readable rows for tree operators.
     ``check_values`` has the ORM try each condition alone, so that a value it
     refuses is a 417 naming the field.
     """
@@ -314,8 +319,8 @@ def compile_conditions(meta: DocTypeMeta, conditions: list[Condition], *, join_o
         api_field = resolve_field(target_meta, condition.fieldname)
         try:
             if condition.operator in TREE_OPERATORS:
-                q = _tree_q(target_meta, api_field, condition.operator, condition.value, get_meta,
-                            meta_for_model or (lambda model: None))
+                q = _tree_q(target_meta, api_field, condition.operator, condition.value,
+                            link_meta or _no_link_meta, rows_of or (lambda tree: tree.queryset()))
             else:
                 q = _COMPILERS[condition.operator](api_field, condition.value)
             if table is not None:

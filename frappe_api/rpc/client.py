@@ -18,7 +18,14 @@ from ..document.answer import written_doc
 from ..document.serialize import name_value, not_found
 from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError, ValidationError
 from ..meta import STANDARD_FIELDS
-from ..permissions import RIGHTS, check_permission, document_permitted, has_permission, permission_scope
+from ..permissions import (
+    RIGHTS,
+    check_permission,
+    document_permitted,
+    has_permission,
+    permission_scope,
+    rows_restricted,
+)
 from ..query.params import parse_bool, parse_json_param
 from .context import current_user
 from .whitelist import whitelist
@@ -245,10 +252,13 @@ def has_permission_(doctype: str, docname: str, perm_type: str = "read") -> dict
     """Whether the user holds ``perm_type`` on the document."""
     meta = _meta(doctype)
     user = current_user()
-    if permission_scope(meta, str(perm_type), user) == "none":  # decided before any lookup of the name
+    ptype = str(perm_type)
+    if permission_scope(meta, ptype, user) == "none":  # decided before any lookup of the name
         return {"has_permission": False}
+    if permission_scope(meta, "select", user) == "none":  # names are not theirs to know: the DocType answers
+        return {"has_permission": not rows_restricted(meta, user, ptype)}
     instance = _stored(meta, docname)
-    return {"has_permission": instance is not None and document_permitted(meta, str(perm_type), user, instance)}
+    return {"has_permission": instance is not None and document_permitted(meta, ptype, user, instance)}
 
 
 def _stored(meta: Any, name: Any) -> Any:
