@@ -12,7 +12,9 @@
   with rows at that level.
 * Only a superuser may change a superuser (write, delete, rename, run a
   method on, generate keys for), or make a user one: whatever the DocType
-  rows grant, as Frappe lets only Administrator edit Administrator.
+  rows grant, as Frappe lets only Administrator edit Administrator. The
+  ``Administrator`` role (its group) is the same: only a superuser creates,
+  changes or deletes it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from .conf import api_settings
 from .exceptions import PermissionError
@@ -70,10 +73,18 @@ def holds_superuser(instance: Any) -> bool:
     return isinstance(instance, get_user_model()) and bool(getattr(instance, "is_superuser", False))
 
 
+def superuser_only(instance: Any) -> bool:
+    """Whether only a superuser may change ``instance``: a superuser, or the ``Administrator`` role itself
+    (deleting or creating its group would take it from, or give it to, every holder at once)."""
+    if isinstance(instance, Group):
+        return instance.name == ADMINISTRATOR
+    return holds_superuser(instance)
+
+
 def may_change_user(user: Any, instance: Any) -> bool:
-    """Only a superuser may change a superuser; anything that is not one may be changed by whoever the
-    DocType's rights allow."""
-    return is_superuser(user) or not holds_superuser(instance)
+    """Only a superuser may change a superuser (or the Administrator role); anything else may be changed by
+    whoever the DocType's rights allow."""
+    return is_superuser(user) or not superuser_only(instance)
 
 
 def check_makes_no_superuser(user: Any, instance: Any) -> None:

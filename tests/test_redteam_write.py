@@ -189,3 +189,46 @@ def test_a_child_field_is_writable_by_a_role_holding_its_level_on_the_parent(gra
                                                                                   "rate": 7}]})
     assert response.status_code == 200, response.content
     assert list(SalesOrderItem.objects.values_list("rate", flat=True)) == [7]
+
+
+# --- 3. the Administrator role itself ------------------------------------------------------------------
+ROLE_REFUSAL = "You need the 'delete' permission on <strong>Role</strong> Administrator to perform this action."
+
+
+@pytest.fixture
+def administrator_role_holder(db):
+    """``jane`` holds the Administrator role (without being a superuser); ``manager`` is a System Manager."""
+    role = Group.objects.get_or_create(name="Administrator")[0]
+    jane = UserFactory(username="jane")
+    jane.groups.add(role)
+    return jane, logged_in(with_roles("manager", "System Manager"))
+
+
+def test_system_manager_cannot_take_the_administrator_role_from_everyone_by_deleting_it(administrator_role_holder):
+    jane, manager = administrator_role_holder
+    assert_403(manager.delete("/api/resource/Role/Administrator"), ROLE_REFUSAL)
+    assert_403(manager.delete("/api/v2/document/Role/Administrator"), ROLE_REFUSAL, v2=True)
+    assert_403(manager.post_json(f"{C}.delete", {"doctype": "Role", "name": "Administrator"}), ROLE_REFUSAL)
+    assert_403(manager.post("/", {"cmd": "frappe.client.delete", "doctype": "Role", "name": "Administrator"}),
+               ROLE_REFUSAL)
+    bulk = manager.post_json("/api/v2/document/Role/bulk_delete", {"names": ["Administrator"]})
+    assert bulk.json()["data"]["failed"] == [{"index": 0, "name": "Administrator", "error": ROLE_REFUSAL,
+                                              "exc_type": "PermissionError"}]
+    assert list(jane.groups.values_list("name", flat=True)) == ["Administrator"]
+
+
+def test_system_manager_cannot_create_the_administrator_role(db):
+    manager = logged_in(with_roles("manager", "System Manager"))
+    response = manager.post_json("/api/resource/Role", {"name": "Administrator"})
+    assert_403(response, "Only a superuser may change a superuser or make a user one")
+    assert not Group.objects.filter(name="Administrator").exists()
+
+
+def test_other_roles_stay_the_system_managers_and_the_administrator_role_the_superusers(administrator_role_holder):
+    jane, manager = administrator_role_holder
+    Group.objects.create(name="Auditor")
+    assert manager.delete("/api/resource/Role/Auditor").status_code == 202
+    assert not Group.objects.filter(name="Auditor").exists()
+    superuser = logged_in(AdministratorFactory())
+    assert superuser.delete("/api/resource/Role/Administrator").status_code == 202
+    assert not jane.groups.exists()
