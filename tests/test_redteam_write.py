@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from example_project.demo.models import SalesOrder, SalesOrderItem, ToDo
 from frappe_api import registry as registry_module
@@ -68,6 +69,9 @@ def case_twin(db):
     todo = ToDoFactory(description="the Administrator's", owner="Administrator")
     manager = logged_in(with_roles("manager", "System Manager"))
     created = manager.post_json("/api/resource/User", {"username": "administrator", "new_password": "pw"})
+    if connection.vendor == "mysql":  # a case-insensitive collation: the twin cannot exist at all
+        assert created.status_code == 409, created.content
+        pytest.skip("MariaDB compares user names case-insensitively: no case twin can be created")
     assert created.status_code == 200
     return logged_in(User.objects.get(username="administrator")), todo
 
