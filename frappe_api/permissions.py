@@ -12,7 +12,9 @@
   with rows at that level.
 * Only a superuser may change a superuser (write, delete, rename, run a
   method on, generate keys for), or make a user one: whatever the DocType
-  rows grant, as Frappe lets only Administrator edit Administrator.
+  rows grant, as Frappe lets only Administrator edit Administrator. The
+  ``Administrator`` role (its group) is the same: only a superuser creates,
+  changes or deletes it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from .conf import api_settings
 from .exceptions import PermissionError
@@ -70,10 +73,18 @@ def holds_superuser(instance: Any) -> bool:
     return isinstance(instance, get_user_model()) and bool(getattr(instance, "is_superuser", False))
 
 
+def superuser_only(instance: Any) -> bool:
+    """Whether only a superuser may change ``instance``: a superuser, or the ``Administrator`` role itself
+    (deleting or creating its group would take it from, or give it to, every holder at once)."""
+    if isinstance(instance, Group):
+        return instance.name == ADMINISTRATOR
+    return holds_superuser(instance)
+
+
 def may_change_user(user: Any, instance: Any) -> bool:
-    """Only a superuser may change a superuser; anything that is not one may be changed by whoever the
-    DocType's rights allow."""
-    return is_superuser(user) or not holds_superuser(instance)
+    """Only a superuser may change a superuser (or the Administrator role); anything else may be changed by
+    whoever the DocType's rights allow."""
+    return is_superuser(user) or not superuser_only(instance)
 
 
 def check_makes_no_superuser(user: Any, instance: Any) -> None:
@@ -81,6 +92,12 @@ def check_makes_no_superuser(user: Any, instance: Any) -> None:
     setter or hook may make one for a non-superuser."""
     if not may_change_user(user, instance):
         raise PermissionError("Only a superuser may change a superuser or make a user one")
+
+
+def is_owner(owner: Any, user: Any) -> bool:
+    """Whether ``owner`` (a stored owner value) names ``user``: exactly, as the owner filter of
+    ``permitted_queryset`` compares, so a user whose name differs only in case owns nothing of another's."""
+    return owner is not None and str(owner) == user_name(user)
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -122,7 +139,7 @@ def has_permission(meta: DocTypeMeta, ptype: str, user: Any, owner: Any = None) 
     """Whether ``user`` holds ``ptype`` on the DocType (and, with ``owner``, on a document so owned)."""
     scope = permission_scope(meta, ptype, user)
     if scope == "owner" and owner is not None:
-        return str(owner).lower() == user_name(user).lower()
+        return is_owner(owner, user)
     return scope != "none"
 
 
@@ -137,7 +154,7 @@ def check_permission(meta: DocTypeMeta, ptype: str, user: Any, *, name: Any = No
     scope = permission_scope(meta, ptype, user)
     if scope == "none":
         raise _doctype_refusal(meta)
-    if scope == "owner" and owner is not None and str(owner).lower() != user_name(user).lower():
+    if scope == "owner" and owner is not None and not is_owner(owner, user):
         message = (f"You need the '{ptype}' permission on <strong>{meta.doctype}</strong> {name} "
                    "to perform this action.")
         raise PermissionError(message, error_message=message)
@@ -162,7 +179,7 @@ def document_permitted(meta: DocTypeMeta, ptype: str, user: Any, instance: Any) 
     if not rows_restricted(meta, user, ptype):
         return True
     if meta.options.permission_query is None and "owner" in meta.fields:
-        return str(owner_of(meta, instance)).lower() == user_name(user).lower()
+        return is_owner(owner_of(meta, instance), user)
     return permitted_queryset(meta, user, ptype).filter(pk=instance.pk).exists()
 
 
@@ -192,12 +209,14 @@ def levels(meta: DocTypeMeta, user: Any, ptype: str) -> frozenset[int] | None:
     return frozenset(rule.permlevel for rule in meta.permissions if rule.role in roles and ptype in rule.rights)
 
 
-def meta_for_user(meta: DocTypeMeta, user: Any) -> DocTypeMeta:
+def meta_for_user(meta: DocTypeMeta, user: Any, *, rights_from: DocTypeMeta | None = None) -> DocTypeMeta:
     """``meta`` as ``user`` sees it: fields above the levels the user may read are gone entirely
-    (from reads, lists, filters, order_by and group_by); those it may read but not write are read-only."""
+    (from reads, lists, filters, order_by and group_by); those it may read but not write are read-only.
+    ``rights_from`` (a child table's parent) supplies the permission rows, as Frappe judges child fields."""
     if not meta.field_permlevels:
         return meta
-    readable, writable = levels(meta, user, "read"), levels(meta, user, "write")
+    source = rights_from if rights_from is not None else meta
+    readable, writable = levels(source, user, "read"), levels(source, user, "write")
     if readable is None:
         return meta
     cache = meta.user_variants

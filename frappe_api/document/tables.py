@@ -1,6 +1,7 @@
 """Child tables on write: the rows a client sends replace the stored ones, in the parent's transaction.
 
-Rows sent with the ``name`` of one of *this* parent's rows update it; other
+Child fields above the permission levels the user holds on the parent are refused (unreadable) or
+kept (read-only), as on the parent. Rows sent with the ``name`` of one of *this* parent's rows update it; other
 rows are inserted (a name from another parent is never honoured, so a row
 can never be moved out of a document); stored rows not sent are deleted;
 ``idx`` is renumbered from 1. Controllers see the rows as they will be saved
@@ -17,6 +18,7 @@ from django.db import models
 
 from ..exceptions import ValidationError
 from ..meta import ChildTable, DocTypeMeta
+from ..permissions import meta_for_user
 from . import values
 
 PARENT_KEYS = frozenset({"parent", "parentfield", "parenttype", "doctype"})
@@ -40,7 +42,7 @@ def prepare(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, Any], 
 
     tables: dict[str, TableRows] = {}
     for fieldname, table in meta.child_tables.items():
-        child_meta = registry.get(table.doctype)
+        child_meta = meta_for_user(registry.get(table.doctype), user, rights_from=meta)
         stored: dict[Any, models.Model] = {}
         if not creating:
             stored = {row.pk: row for row in child_meta.model._default_manager.select_for_update()
