@@ -28,9 +28,12 @@ from .permissions import has_permission, is_superuser, levels, meta_for_user, pe
 from .registry import registry
 
 
-def readable_meta(meta: DocTypeMeta, user: Any) -> DocTypeMeta:
+def readable_meta(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = None) -> DocTypeMeta:
     """``meta`` with only the fields ``user`` may read (the rest are unknown names), table fields included:
-    a table above the user's permission levels is gone, with its rows."""
+    a table above the user's permission levels is gone, with its rows. A child DocType's field levels are
+    judged by the rights the user holds on its ``parent``, as Frappe judges them."""
+    if parent is not None:
+        return meta_for_user(meta, user, rights_from=parent)
     seen = meta_for_user(meta, user)
     readable = levels(meta, user, "read")
     if readable is None or not meta.field_permlevels:

@@ -229,3 +229,28 @@ def test_gate_if_owner_on_a_doctype_without_an_owner_column_denies_every_read_an
     assert carol.get("/api/method/frappe.client.get_value", {
         "doctype": "Role", "fieldname": "name", "filters": '{"name": "Auditor"}'}).json() == {"message": {}}
     assert carol.put_json("/api/resource/Role/Auditor", {"name": "Auditor"}).status_code == 403
+
+
+def test_gate_child_field_levels_follow_the_rights_held_on_the_parent():
+    """A child DocType has no permission rows of its own: its field levels are judged by the parent's (Frappe)."""
+    CustomerFactory(customer_name="Acme")
+    original = change_options("Sales Order Item", field_permlevels={"rate": 1})
+    try:
+        order = SalesOrder.objects.create(name="SO-1", customer_id="Acme", transaction_date=datetime.date(2024, 1, 1))
+        SalesOrderItem.objects.create(name="SO-1-1", parent=order, idx=1, item_code="A", qty=1, rate=7, amount=7)
+        seller = client_for("seller", "Sales User")
+        params = {"parent": "Sales Order", "fields": '["name", "rate"]'}
+        assert "rate" not in rows_of(seller.get("/api/resource/Sales Order/SO-1"))["items"][0]
+        assert seller.get("/api/resource/Sales Order Item", params).status_code == 417
+        assert seller.get("/api/resource/Sales Order", {"fields": '["items.rate"]'}).status_code == 417
+        DocPerm.objects.create(doctype=DocPerm.objects.get(doctype__name="Sales Order", role="Sales User").doctype,
+                               role="Sales User", permlevel=1, read=True)
+        registry.invalidate()
+        assert rows_of(seller.get("/api/resource/Sales Order/SO-1"))["items"][0]["rate"] == 7
+        assert rows_of(seller.get("/api/resource/Sales Order Item", params)) == [{"name": "SO-1-1", "rate": 7}]
+        assert rows_of(seller.get("/api/resource/Sales Order", {"fields": '["items.rate"]'})) == [{"rate": 7}]
+        count = seller.get("/api/method/frappe.client.get_count", {
+            "doctype": "Sales Order Item", "parent": "Sales Order", "filters": '{"rate": 7}'})
+        assert count.json() == {"message": 1}
+    finally:
+        restore_options("Sales Order Item", original)

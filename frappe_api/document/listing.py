@@ -15,12 +15,11 @@ from ..permissions import check_permission, is_superuser, meta_for_user
 from ..query import compile_list, fetch_rows, fetch_rows_with_debug, parse_list_params
 from ..query.compile import Compiler, filter_queryset
 from ..query.params import parse_json_param
+from ..registry import registry
 
 
 def meta_for(doctype: Any, user: Any) -> DocTypeMeta:
     """The DocType as ``user`` sees it: an unknown one is a 404 for superusers and a 403 for everyone else."""
-    from ..registry import registry
-
     try:
         if not isinstance(doctype, str) or not doctype:
             raise DoesNotExistError(f"DocType {doctype} not found", doctype="DocType")
@@ -48,6 +47,14 @@ def list_rows(meta: DocTypeMeta, user: Any, parent: Any = None) -> QuerySet:
     return readable_rows(meta, user, parent=parent_meta)
 
 
+def _listed_through(meta: DocTypeMeta, parent: Any) -> tuple[DocTypeMeta, DocTypeMeta | None]:
+    """A child DocType (whole: the read gate judges its field levels by the user's rights on the parent) and
+    the parent it is listed through, checked by ``list_rows``; any other DocType as it is, with no parent."""
+    if not meta.options.istable:
+        return meta, None
+    return registry.get(meta.doctype), registry.get(parent)
+
+
 def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
              start_key: str = "limit_start", length_keys: tuple[str, ...] = ("limit_page_length", "limit")
              ) -> tuple[list[Any], list[str] | None]:
@@ -56,7 +63,8 @@ def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
     if meta.options.issingle:  # a Single is one record, never a list of many
         return [{"name": meta.doctype}], None
     query = parse_list_params(params, start_key=start_key, length_keys=length_keys)
-    compiled = compile_list(meta, query, rows, user=user)
+    meta, parent = _listed_through(meta, params.get("parent"))
+    compiled = compile_list(meta, query, rows, user=user, parent=parent)
     if query.debug and api_settings.DEBUG_PERMISSION(user):
         return fetch_rows_with_debug(compiled)
     return fetch_rows(compiled), None
@@ -64,7 +72,9 @@ def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
 
 def get_count(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> int:
     """How many documents the user may read match ``filters`` (and ``or_filters``)."""
-    queryset = filter_queryset(meta, list_rows(meta, user, params.get("parent")),
-                               parse_json_param("filters", params.get("filters")),
-                               parse_json_param("or_filters", params.get("or_filters")), Compiler(meta, user))
+    rows = list_rows(meta, user, params.get("parent"))
+    meta, parent = _listed_through(meta, params.get("parent"))
+    queryset = filter_queryset(meta, rows, parse_json_param("filters", params.get("filters")),
+                               parse_json_param("or_filters", params.get("or_filters")),
+                               Compiler(meta, user, parent=parent))
     return queryset.count()

@@ -68,7 +68,7 @@ def attach_children(meta: DocTypeMeta, documents: list[dict[str, Any]], *, inclu
     for table in meta.child_tables.values():
         child_meta = registry.get(table.doctype)
         if user is not None:
-            child_meta = readable_meta(child_meta, user)
+            child_meta = readable_meta(child_meta, user, parent=meta)
         rows = serialize_rows(child_meta, child_meta.queryset().filter(
             **{f"{table.parent_field}__in": names}).order_by("idx" if "idx" in child_meta.fields else "pk"),
             include_nulls=include_nulls)
@@ -133,6 +133,6 @@ def expand_links(meta: DocTypeMeta, document: dict[str, Any], user: Any) -> None
 
     expand(meta, document)
     for table in meta.child_tables.values():
-        child_meta = readable_meta(registry.get(table.doctype), user)
+        child_meta = readable_meta(registry.get(table.doctype), user, parent=meta)
         for row in document.get(table.fieldname, []):
             expand(child_meta, row)

@@ -78,8 +78,8 @@ class Compiler:
     and a column read through a Link is NULL on rows whose target the user may
     not read (``annotations`` holds those guarded columns)."""
 
-    def __init__(self, meta: DocTypeMeta, user: Any = None) -> None:
-        self.meta = readable_meta(meta, user) if user is not None else meta
+    def __init__(self, meta: DocTypeMeta, user: Any = None, *, parent: DocTypeMeta | None = None) -> None:
+        self.meta = readable_meta(meta, user, parent=parent) if user is not None else meta
         self.user = user
         self.registry = registry
         self.annotations: dict[str, Any] = {}
@@ -87,7 +87,7 @@ class Compiler:
     # --- names ----------------------------------------------------------------------------
     def child_meta(self, doctype: str) -> DocTypeMeta:
         meta = self.registry.get(doctype)
-        return readable_meta(meta, self.user) if self.user is not None else meta
+        return readable_meta(meta, self.user, parent=self.meta) if self.user is not None else meta
 
     def link_meta(self, api_field: APIField) -> DocTypeMeta:
         return link_target(api_field, self.user)
@@ -273,16 +273,17 @@ def order_queryset_for(compiler: Compiler, queryset: QuerySet, order_by: str) ->
     return queryset.order_by(*ordering)
 
 
-def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = None, *, user: Any = None
-                 ) -> CompiledList:
+def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = None, *, user: Any = None,
+                 parent: DocTypeMeta | None = None) -> CompiledList:
     """Validate ``query`` against ``meta`` and build the single queryset that answers it.
 
     With ``user``, every name reaching another DocType passes the read gate
     (``frappe_api.gate``): Link targets and child tables show only the fields
     and rows the user may read there. ``base`` holds the rows of ``meta`` itself
-    the list may show.
+    the list may show; ``parent`` is the DocType a child DocType's rows are listed through, whose rights
+    decide the child's field levels.
     """
-    compiler = Compiler(meta, user)
+    compiler = Compiler(meta, user, parent=parent)
     meta = compiler.meta
     items = [item for raw in query.fields for item in compiler.select_item(raw)]
     expand_targets: list[tuple[str, DocTypeMeta]] = []
