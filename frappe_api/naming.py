@@ -17,10 +17,12 @@ import string
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .conf import api_settings
 from .exceptions import MandatoryError, NameError, ValidationError
 from .meta import DocTypeMeta
 
@@ -50,6 +52,9 @@ def validate_name(meta: DocTypeMeta, name: Any) -> str:
         raise NameError(f"{meta.doctype} is not a valid name")
     if len(text) > 140:
         raise NameError("Name is too long (at most 140 characters)")
+    if text.lower() == api_settings.GUEST_USER.lower() and \
+            meta.model._meta.concrete_model is get_user_model()._meta.concrete_model:
+        raise NameError(f"{text} is a reserved user name")  # anonymous requests act as Guest
     return text
 
 

@@ -138,3 +138,15 @@ def test_nul_in_a_filter_value_is_not_a_500(admin_client):
     ToDoFactory(description="x")
     response = admin_client.get("/api/resource/ToDo", {"filters": '[["description", "=", "a\\u0000b"]]'})
     assert response.status_code in (200, 417), response.content
+
+
+def test_no_user_may_be_named_guest(admin_client):
+    """Anonymous requests act as ``Guest`` (owner of what they create): no account may take that name."""
+    from django.contrib.auth import get_user_model
+
+    for name in ("Guest", "guest", " GUEST "):
+        response = admin_client.post_json("/api/resource/User", {"username": name})
+        assert response.status_code == 409, (name, response.content)
+        assert response.json()["exc_type"] == "NameError"
+    assert not get_user_model().objects.filter(username__iexact="guest").exists()
+    assert admin_client.post_json("/api/resource/User", {"username": "guesthouse"}).status_code == 200
