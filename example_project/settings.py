@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.conf import global_settings
 
+from frappe_api.cors import FRAPPE_CORS_ALLOW_HEADERS
 from frappe_api.oauth.settings import CLIENT_SECRET_HASHER, PROVIDER_SETTINGS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,8 +56,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS",
 CORS_ALLOWED_ORIGINS = [o for o in os.environ.get("FRAPPE_CORS_ORIGINS", "").split(",") if o]
 CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/(api|files|private/files)/.*$"
-CORS_ALLOW_HEADERS = ("accept", "authorization", "content-type", "x-csrftoken", "x-frappe-csrf-token",
-                      "x-requested-with")
+CORS_ALLOW_HEADERS = FRAPPE_CORS_ALLOW_HEADERS  # the headers Frappe's front-end libraries send
 CORS_PREFLIGHT_MAX_AGE = 86400
 APPEND_SLASH = False
 

@@ -1,4 +1,5 @@
-"""Frappe's web page outside ``/api``: ``/login``, where the OAuth authorize endpoint sends guests.
+"""Frappe's web pages outside ``/api``: ``/login``, where the OAuth authorize endpoint sends guests, and
+``SPAPageView``, the page a host mounts at its single-page app's URL.
 
 A plain HTML form posting ``usr``/``pwd`` (with Django's CSRF token), checked
 exactly as ``/api/method/login`` checks them (lockout and cross-origin rule included). After login
@@ -10,18 +11,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.csrf import csrf_protect
+from django.views.generic import TemplateView
 
 from .api.method import full_name, set_front_end_cookies, start_session
 from .auth.csrf import check_cross_origin
 from .auth.challenge import www_authenticate
 from .auth.login import authenticate_login
+from .boot import boot_values
 from .conf import api_settings
 from .exceptions import FrappeAPIException
 
@@ -69,3 +74,31 @@ class LoginPageView(View):
         response = HttpResponseRedirect(target) if target else self._page(request)
         set_front_end_cookies(request, response, user, full_name(user))
         return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class SPAPageView(TemplateView):
+    """A single-page app's HTML page, as Frappe serves its SPAs: ``window.csrf_token`` and ``window.site_name``
+    set by ``{% frappe_boot %}`` (``boot`` in the context holds both), so frappe-ui and frappe-react-sdk apps
+    work with the cookie session and its CSRF token. Never cached (the token is the session's).
+
+    Mount it with the app's built ``index.html`` as ``template_name``. ``login_required`` (default) sends
+    guests to the login page first and back here afterwards, as Frappe's app pages do: a login starts a new
+    session, so a page loaded before it would hold a token no longer valid."""
+
+    template_name = "frappe_api/spa.html"
+    login_required = True
+    site_name: str | None = None
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.login_required and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), api_settings.LOGIN_URL,
+                                     api_settings.LOGIN_REDIRECT_FIELD)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["boot"] = boot_values(self.request, self.site_name)
+        context["site_name"] = context["boot"]["site_name"]
+        return context

@@ -52,6 +52,8 @@ def set_front_end_cookies(request: HttpRequest, response: HttpResponseBase, user
         response.set_cookie(cookie, quote(value), max_age=max_age, path=settings.SESSION_COOKIE_PATH,
                             domain=settings.SESSION_COOKIE_DOMAIN, secure=request.is_secure(),
                             samesite=settings.SESSION_COOKIE_SAMESITE)
+        if not value:  # sent empty, as Frappe sends it: Python's cookie encoder would write the two characters ""
+            response.cookies[cookie].set(cookie, "", "")
 
 
 class LoginView(FrappeAPIView):

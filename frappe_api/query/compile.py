@@ -25,8 +25,9 @@ from ..exceptions import DataError, ValidationError
 from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import APIField, DocTypeMeta
 from ..registry import registry
+from .children import ChildColumn, attach_child_rows, child_columns
 from .filters import ORM_VALUE_ERRORS, compile_conditions, normalize_filters, resolve_field
-from .params import ListQuery
+from .params import ChildFields, ListQuery
 
 _ALIAS_RE = re.compile(r"^(?P<expr>.+?)\s+as\s+(?P<alias>[A-Za-z_][A-Za-z0-9_]*)$", re.IGNORECASE | re.DOTALL)
 _QUALIFIED_RE = re.compile(r"^`?tab(?P<doctype>[^`.]+)`?\.`?(?P<field>[^`.]+)`?$")
@@ -68,6 +69,8 @@ class CompiledList:
     as_dict: bool
     expand: tuple[tuple[int, DocTypeMeta, QuerySet], ...] = field(default_factory=tuple)
     """(column, linked DocType as the user reads it, the linked rows the user may read) per expanded Link."""
+    children: tuple[ChildColumn, ...] = ()
+    """Child-row columns (``{table: [fields]}``), read after the parent rows (whose pk ends each tuple)."""
 
 
 class Compiler:
@@ -285,7 +288,8 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = No
     """
     compiler = Compiler(meta, user, parent=parent)
     meta = compiler.meta
-    items = [item for raw in query.fields for item in compiler.select_item(raw)]
+    children = child_columns(compiler, query.fields, converter_for)
+    items = [item for raw in query.fields if not isinstance(raw, ChildFields) for item in compiler.select_item(raw)]
     expand_targets: list[tuple[str, DocTypeMeta]] = []
     for fieldname in query.expand:
         link = meta.get_field(fieldname) if isinstance(fieldname, str) else None
@@ -297,6 +301,8 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = No
 
     aggregates = {f"_agg{index}": item.aggregate for index, item in enumerate(items) if item.aggregate is not None}
     grouped = bool(aggregates or query.group_by)
+    if children and grouped:
+        raise ValidationError("Child table fields cannot be combined with group_by or aggregates")
     group_lookups = [target for target, _ in compiler.sort_terms(query.group_by, "", {})] if query.group_by else []
     aliases = {item.key: f"_agg{index}" for index, item in enumerate(items) if item.aggregate is not None}
     ordering = ordering_for(meta, query.order_by, compiler, aliases, grouped=grouped)
@@ -317,14 +323,15 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = No
     queryset = queryset.order_by(*ordering)
     start, stop = page_bounds(query)
     columns = [f"_agg{index}" if item.aggregate is not None else item.lookup for index, item in enumerate(items)]
+    columns += ["pk"] if children else []
     queryset = queryset.values_list(*columns)[start:stop]
     converters = tuple((index, convert) for index, item in enumerate(items)
                        if (convert := converter_for(item.api_field)) is not None)
-    keys = tuple(item.key for item in items)
+    keys = tuple(item.key for item in items) + tuple(column.key for column in children)
     expand_at = tuple((keys.index(fieldname), target,
                        readable_rows(target, user) if user is not None else target.queryset())
                       for fieldname, target in expand_targets)
-    return CompiledList(queryset, keys, converters, query.as_dict, expand_at)
+    return CompiledList(queryset, keys, converters, query.as_dict, expand_at, children)
 
 
 def _expand(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta, QuerySet], ...]) -> None:
@@ -345,6 +352,8 @@ def _expand(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta, QuerySe
 def fetch_rows(compiled: CompiledList) -> list[dict[str, Any]] | list[list[Any]]:
     """Run the query once and shape its rows as Frappe does (dicts, or lists with ``as_dict=0``)."""
     rows: list[Any] = list(compiled.queryset)
+    if compiled.children:
+        rows = attach_child_rows(rows, compiled.children)
     if compiled.converters or compiled.expand:
         rows = [list(row) for row in rows]
         for row in rows:

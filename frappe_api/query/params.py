@@ -16,7 +16,8 @@ from ..exceptions import ValidationError
 class ListQuery:
     """A list request in Frappe's terms, before any name is checked against a DocType."""
 
-    fields: tuple[str, ...] = ("name",)
+    fields: tuple[Any, ...] = ("name",)
+    """Field expressions (strings) and ``ChildFields``."""
     filters: Any = None
     or_filters: Any = None
     order_by: str = ""
@@ -84,8 +85,30 @@ def parse_int(name: str, value: Any, default: int) -> int:
     return number
 
 
-def parse_fields(value: Any) -> tuple[str, ...]:
-    """``fields`` as Frappe clients send it: a JSON list, a bare ``*``, or a single field name."""
+@dataclass(frozen=True)
+class ChildFields:
+    """``{"items": ["item_code", "qty"]}`` in ``fields``: the rows of table field ``table`` of each document,
+    with those fields (frappe-ui's ``ChildTableField``)."""
+
+    table: str
+    fields: tuple[str, ...]
+
+
+def _child_fields(item: dict[Any, Any]) -> list[ChildFields]:
+    specs = []
+    for table, names in item.items():
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(table, str) or not isinstance(names, list) or not names \
+                or not all(isinstance(name, str) for name in names):
+            raise ValidationError("'fields' must be a list of strings or {table field: [field names]}")
+        specs.append(ChildFields(table, tuple(names)))
+    return specs
+
+
+def parse_fields(value: Any) -> tuple[str | ChildFields, ...]:
+    """``fields`` as Frappe clients send it: a JSON list (of names, and ``{table field: [names]}`` for child
+    rows), a bare ``*``, or a single field name."""
     if value is None or value == "":
         return ("name",)
     if isinstance(value, str) and value.strip() in ("*", '"*"'):
@@ -95,9 +118,12 @@ def parse_fields(value: Any) -> tuple[str, ...]:
         return ("name",)
     if isinstance(decoded, str):  # a bare "name, status" (older Frappe split it on commas)
         decoded = [part.strip() for part in decoded.split(",") if part.strip()] if "(" not in decoded else [decoded]
-    if not isinstance(decoded, list) or not all(isinstance(item, str) for item in decoded):
+    if not isinstance(decoded, list) or not all(isinstance(item, (str, dict)) for item in decoded):
         raise ValidationError("'fields' must be a list of strings")
-    return tuple(decoded) or ("name",)
+    fields: list[str | ChildFields] = []
+    for item in decoded:
+        fields.extend(_child_fields(item) if isinstance(item, dict) else [item])
+    return tuple(fields) or ("name",)
 
 
 def parse_list_params(params: Mapping[str, Any], *, start_key: str = "limit_start",

@@ -15,6 +15,7 @@ from django.db import transaction
 from .. import document
 from ..document import listing
 from ..document.answer import written_doc
+from ..document.rows import update_row
 from ..document.serialize import name_value, not_found
 from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError, ValidationError
 from ..meta import STANDARD_FIELDS
@@ -144,15 +145,20 @@ def get_single_value(doctype: str, field: str) -> Any:
 
 @whitelist(name="frappe.client.set_value", methods=WRITE)
 def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dict[str, Any]:
-    """Set one field (``fieldname``/``value``) or several (``fieldname`` as a dict) and answer the document."""
+    """Set one field (``fieldname``/``value``, never a standard one) or several (``fieldname`` as a dict, e.g. a
+    whole document: its standard fields are not stored, a ``modified`` must be the stored one) and answer the
+    document. A child row is changed through its parent, which is saved and answered."""
     decoded = _json("fieldname", fieldname) if isinstance(fieldname, str) and fieldname.strip()[:1] == "{" \
         else fieldname
     if not isinstance(decoded, (dict, str)):
         raise ValidationError("'fieldname' must be a field name or an object of field values")
-    values = decoded if isinstance(decoded, dict) else {decoded: value}
-    if STANDARD.intersection(values):
+    if isinstance(decoded, str) and decoded in STANDARD:
         raise ValidationError("Cannot edit standard fields")
+    values = decoded if isinstance(decoded, dict) else {decoded: value}
     meta = _meta(doctype)
+    if meta.options.istable:
+        parent_meta, parent_name = update_row(meta, name, values, current_user())
+        return _written(parent_meta, parent_name)
     saved = document.update_doc(meta, meta.doctype if meta.options.issingle else name, values, current_user())
     return _written(meta, saved)
 
