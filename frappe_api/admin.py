@@ -98,6 +98,16 @@ class DocTypeForm(forms.ModelForm):
         model = DocType
         fields = "__all__"
 
+    def clean_field_map(self) -> Any:
+        """An empty box (or ``null``) is no mapping."""
+        value = self.cleaned_data.get("field_map")
+        return {} if value is None else value
+
+    def clean_field_permlevels(self) -> Any:
+        """An empty box (or ``null``) is no permission level."""
+        value = self.cleaned_data.get("field_permlevels")
+        return {} if value is None else value
+
     def _post_clean(self) -> None:
         super()._post_clean()
         row = self.instance
