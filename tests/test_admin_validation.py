@@ -308,3 +308,21 @@ def test_change_and_add_pages_render(admin_client):
     memo = DocType.objects.get(name="Memo")
     assert admin_client.get(f"/admin/frappe_api/doctype/{memo.pk}/change/").status_code == 200
     assert admin_client.get(settings_url()).status_code == 200
+
+
+# --- legacy `cmd` form: an error while reading the form is Frappe JSON -------------------------------------
+
+def test_an_oversized_legacy_cmd_form_answers_frappe_json(admin_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = admin_client.post("/", {"cmd": "frappe.client.get_list", "doctype": "ToDo", "pad": "x" * 5000})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["exc_type"]
+
+
+def test_a_legacy_cmd_form_with_too_many_fields_answers_frappe_json(admin_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = admin_client.post("/", {"cmd": "frappe.client.get_list", **{f"f{i}": "1" for i in range(20)}})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "exc_type" in response.json()
