@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
 from .auth.keys import generate_keys
+from .conf import api_settings
+from .doctype_rules import row_errors
 from .meta import DocTypeOptions, has_owner_column, owner_column_error
 from .models import ApiRequestLog, ApiSettings, DocPerm, DocType
-from .permissions import may_change_user
+from .permissions import ADMINISTRATOR, AUTOMATIC_ROLES, may_change_user
 from .registry import code_registrations, options_from_row
 
 CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
-              "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable", "field_permlevels")
+              "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable", "field_permlevels",
+              "primary_for_model")
 
 
 def _row_options(row: DocType) -> DocTypeOptions | None:
@@ -28,12 +35,49 @@ def _row_options(row: DocType) -> DocTypeOptions | None:
     return options_from_row(row) if row.model_id else None
 
 
+def role_choices() -> list[tuple[str, str]]:
+    """The roles a permission row may name: every Django group, the automatic ``All`` and ``Guest``, and
+    ``Administrator``."""
+    names = {*Group.objects.values_list("name", flat=True), *AUTOMATIC_ROLES, ADMINISTRATOR}
+    return [(name, name) for name in sorted(names, key=str.lower)]
+
+
+class DocPermForm(forms.ModelForm):
+    """A permission row whose role is chosen among the existing roles; a stored row naming a role that no longer
+    exists keeps it (marked) until it is changed."""
+
+    role = forms.ChoiceField(choices=(), help_text="A Django group, or All (every logged-in user) or Guest.")
+
+    class Meta:
+        model = DocPerm
+        fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = role_choices()
+        stored = self.instance.role if self.instance.pk else ""
+        if stored and stored not in dict(choices):
+            choices.append((stored, f"{stored} (no such role)"))
+        self.fields["role"].choices = [("", "---------"), *choices]
+
+
 class DocPermFormSet(BaseInlineFormSet):
-    """Permission rows, refusing ``if_owner`` on a DocType whose documents record no owner."""
+    """Permission rows: one row per role, level and ``if_owner``; no ``if_owner`` on a DocType whose documents
+    record no owner."""
 
     def clean(self) -> None:
         super().clean()
-        options = _row_options(self.instance)
+        seen: set[tuple[Any, ...]] = set()
+        for form in self.forms:
+            cleaned = getattr(form, "cleaned_data", None) or {}
+            if not cleaned.get("role") or cleaned.get("DELETE"):
+                continue
+            key = (cleaned["role"], cleaned.get("permlevel") or 0, bool(cleaned.get("if_owner")))
+            if key in seen:
+                form.add_error("role", f"{cleaned['role']} already has a row at level {key[1]}"
+                                       f"{' (only if creator)' if key[2] else ''}: change that row instead.")
+            seen.add(key)
+        options = _row_options(self.instance) if not _has_errors(self.instance) else None
         if options is None or has_owner_column(options):
             return
         for form in self.forms:
@@ -42,10 +86,56 @@ class DocPermFormSet(BaseInlineFormSet):
                 form.add_error("if_owner", owner_column_error(options))
 
 
+def _has_errors(row: DocType) -> bool:
+    return bool(getattr(row, "_frappe_row_errors", None))
+
+
+class DocTypeForm(forms.ModelForm):
+    """The DocType change form: an admin-made row is checked as a whole (``doctype_rules.row_errors``) before
+    it is saved, so no saved row can break requests."""
+
+    class Meta:
+        model = DocType
+        fields = "__all__"
+
+    def clean_field_map(self) -> Any:
+        """An empty box (or ``null``) is no mapping."""
+        value = self.cleaned_data.get("field_map")
+        return {} if value is None else value
+
+    def clean_field_permlevels(self) -> Any:
+        """An empty box (or ``null``) is no permission level."""
+        value = self.cleaned_data.get("field_permlevels")
+        return {} if value is None else value
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        row = self.instance
+        row._frappe_row_errors = {}
+        if row.source == DocType.SOURCE_CODE or self.errors:
+            row._frappe_row_errors = dict(self.errors)
+            return
+        errors = row_errors(row)
+        row._frappe_row_errors = errors
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, ValidationError(message))
+
+
+NAMING_HELP = ("The document name is the primary key unless a name field is given. A model field called "
+               "<code>name</code> that is unique (beside an automatic id) becomes the document name; otherwise it "
+               "is served as <code>&lt;model&gt;_name</code> (e.g. <code>product_name</code>), since "
+               "<code>name</code> is always the document name; map it elsewhere with the field map. On an integer "
+               "name field only <code>autoincrement</code> (or <code>field:</code> an integer field) can name "
+               "documents.")
+FIELDS_HELP = ("Fields whose names say they hold credentials (password, secret, token, api_key, *_hash) are hidden "
+               "unless the field map names them explicitly, e.g. <code>{\"api_token\": \"api_token\"}</code>.")
+
+
 class DocPermInline(admin.TabularInline):
     """Role permission rows, editable for every DocType (code declares only the defaults)."""
 
     model = DocPerm
+    form = DocPermForm
     formset = DocPermFormSet
     extra = 1
     fields = ("role", "permlevel", "select", "read", "write", "create", "can_delete", "submit", "cancel", "amend",
@@ -56,6 +146,7 @@ class DocPermInline(admin.TabularInline):
 class DocTypeAdmin(admin.ModelAdmin):
     """DocTypes from code are shown read-only but for ``enabled`` and permissions; admin ones are editable."""
 
+    form = DocTypeForm
     inlines = [DocPermInline]
 
     list_display = ("name", "model", "enabled", "source", "istable", "is_submittable", "modified")
@@ -63,8 +154,9 @@ class DocTypeAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     fieldsets = (
         (None, {"fields": ("name", "model", "enabled", "source")}),
-        ("Naming", {"fields": ("name_field", "naming_rule")}),
-        ("Fields", {"fields": ("field_map", "hidden_fields", "read_only_fields", "title_field")}),
+        ("Naming", {"fields": ("name_field", "naming_rule", "primary_for_model"), "description": NAMING_HELP}),
+        ("Fields", {"fields": ("field_map", "hidden_fields", "read_only_fields", "title_field"),
+                    "description": FIELDS_HELP}),
         ("Listing", {"fields": ("sort_field", "sort_order")}),
         ("Kind", {"fields": ("istable", "is_submittable", "field_permlevels")}),
     )
@@ -133,6 +225,35 @@ class ApiSettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not ApiSettings.objects.exists()
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        """The model's form, each field's help saying what applies when it is left empty."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for field, default in settings_defaults().items():
+            if field in form.base_fields:
+                help_text = form.base_fields[field].help_text
+                form.base_fields[field].help_text = f"{help_text} Empty: {default}.".strip()
+        return form
+
+
+def settings_defaults() -> dict[str, str]:
+    """What applies for each ``API Settings`` field left empty, as shown in the admin."""
+    age = int(settings.SESSION_COOKIE_AGE)
+    budget = api_settings.REQUEST_BUDGET
+    budget_text = (f"{budget['limit']} calls per {budget['window']} s" if budget else "no budget")
+    return {
+        "time_zone": f"{settings.TIME_ZONE} (Django's TIME_ZONE)",
+        "session_expiry": f"{age // 3600}:{age % 3600 // 60:02d} (Django's SESSION_COOKIE_AGE)",
+        "allow_consecutive_login_attempts": f"{api_settings.LOGIN_ATTEMPTS} (FRAPPE_API LOGIN_ATTEMPTS)",
+        "allow_login_after_fail": f"{api_settings.LOGIN_LOCKOUT_SECONDS} s (FRAPPE_API LOGIN_LOCKOUT_SECONDS)",
+        "allow_error_traceback": f"{'yes' if api_settings.SHOW_TRACEBACK else 'no'} (FRAPPE_API SHOW_TRACEBACK)",
+        "log_api_requests": f"{'yes' if api_settings.LOG_API_REQUESTS else 'no'} (FRAPPE_API LOG_API_REQUESTS)",
+        "allow_guests_to_upload_files": f"{'yes' if api_settings.ALLOW_GUEST_UPLOADS else 'no'} "
+                                        "(FRAPPE_API ALLOW_GUEST_UPLOADS)",
+        "max_page_length": f"{api_settings.MAX_PAGE_LENGTH} (FRAPPE_API MAX_PAGE_LENGTH)",
+        "request_budget_limit": f"{budget_text} (FRAPPE_API REQUEST_BUDGET); set the window too",
+        "request_budget_window": f"{budget_text} (FRAPPE_API REQUEST_BUDGET); set the limit too",
+    }
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -7,6 +7,7 @@ it to validate names, build querysets and serialise rows.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +130,9 @@ class DocTypeOptions:
     field_permlevels: Mapping[str, int] = field(default_factory=dict)
     virtual_tables: Mapping[str, VirtualTable] = field(default_factory=dict)
     permission_query: Callable[[Any], Any] | None = None
+    primary: bool = False
+    """Whether Links to this model read and write this DocType's name, when several DocTypes serve one model
+    (by default the first registered: code registrations in order, then admin rows in creation order)."""
     source: str = "code"
 
 
@@ -208,6 +212,37 @@ def owner_column_error(options: DocTypeOptions) -> str:
             'Map "owner" to the field holding the creator\'s user name, or grant the right without if_owner.')
 
 
+_SENSITIVE = re.compile(r"password|passwd|secret|token|api_key|(^|_)hash$", re.IGNORECASE)
+
+
+def sensitive_fields(model: type[models.Model]) -> frozenset[str]:
+    """Model fields whose names say they hold credentials (``password``, ``*secret*``, ``*token*``, ``api_key``,
+    ``*_hash``): hidden by default on a DocType registered from the admin."""
+    return frozenset(f.name for f in model._meta.concrete_fields if _SENSITIVE.search(f.name))
+
+
+def effective_name_field(options: DocTypeOptions) -> str:
+    """The model field holding the document name: the registration's ``name_field``; else a unique model field
+    called ``name`` beside an automatic id (unless the field map sends it elsewhere); else the primary key."""
+    opts = options.model._meta
+    if options.name_field:
+        return options.name_field
+    try:
+        name_field = opts.get_field("name")
+    except FieldDoesNotExist:
+        return opts.pk.name
+    if (opts.pk.auto_created and getattr(name_field, "concrete", False) and getattr(name_field, "unique", False)
+            and "name" not in options.field_map.values()):
+        return "name"
+    return opts.pk.name
+
+
+def renamed_name_field(options: DocTypeOptions) -> str:
+    """The API name of a model field called ``name`` that does not hold the document name (it would collide with
+    the document's ``name``): ``<model>_name``, as Frappe names such fields (``customer_name``)."""
+    return f"{options.model._meta.model_name}_name"
+
+
 def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Model]], str],
                child_doctypes: Mapping[type[models.Model], str] | None = None) -> DocTypeMeta:
     """Resolve the API fields of ``options.model``.
@@ -219,7 +254,7 @@ def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Mod
     """
     opts = options.model._meta
     pk = opts.pk
-    name_field = options.name_field or pk.name
+    name_field = effective_name_field(options)
     hidden = set(options.hidden_fields)
     read_only = set(options.read_only_fields)
     field_map = dict(options.field_map)
@@ -281,6 +316,8 @@ def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Mod
         if model_field.name in mapped_model_fields and model_field.name not in model_to_api:
             continue
         api_name = model_to_api.get(model_field.name, model_field.name)
+        if api_name == "name" and model_field.name != name_field:
+            api_name = renamed_name_field(options)
         if api_name in fields or api_name in hidden or model_field.name in hidden:
             continue
         if model_field is pk and (model_field.auto_created or model_field.name == name_field):

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -103,6 +104,12 @@ class APIErrorMiddleware:
         return response
 
 
+def _bad_request(exc: BaseException) -> fx.FrappeAPIException:
+    error = fx.FrappeAPIException(str(exc) or "Bad Request")
+    error.http_status_code = 400
+    return error
+
+
 class LegacyCommandMiddleware:
     """Route ``/?cmd=...`` to frappe_api's method views."""
 
@@ -112,7 +119,10 @@ class LegacyCommandMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path != "/" or request.method not in ("GET", "POST"):
             return self.get_response(request)
-        cmd = request.GET.get("cmd") or (request.POST.get("cmd") if request.method == "POST" else None)
+        try:
+            cmd = request.GET.get("cmd") or (request.POST.get("cmd") if request.method == "POST" else None)
+        except SuspiciousOperation as exc:  # an oversized form, too many fields: answered as the API would
+            return error_response(request, exc if isinstance(exc, RequestDataTooBig) else _bad_request(exc))
         if not cmd:
             return self.get_response(request)
         from .api.method import LoginView, LogoutView

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from .settings_rules import budget_problem, positive_problem, session_expiry_problem, time_zone_problem
 
 SORT_ORDERS = [("desc", "Descending"), ("asc", "Ascending")]
 
@@ -36,7 +39,7 @@ class Document(models.Model):
 class DocType(models.Model):
     """A model exposed through the API under a DocType name.
 
-    Rows come from the Django admin (``source="admin"``) or are kept in step
+    The admin validates a row before saving it (``frappe_api.doctype_rules``). Rows come from the Django admin (``source="admin"``) or are kept in step
     with ``frappe_api.register`` calls (``source="code"``); for the latter the
     code owns the options and the admin may only switch the DocType off.
     """
@@ -66,6 +69,10 @@ class DocType(models.Model):
     field_permlevels = models.JSONField(
         default=dict, blank=True,
         help_text='Field to permission level, e.g. {"salary": 1}: only roles with rows at that level see it.')
+    primary_for_model = models.BooleanField(
+        "Primary for its model", default=False,
+        help_text="When several DocTypes serve one model, Link fields pointing at the model read and write this "
+                  "DocType's names. Unmarked, the first registered DocType keeps that role (code ones first).")
     modified = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -75,45 +82,6 @@ class DocType(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        """Refuse options that name fields the chosen model lacks."""
-        from django.core.exceptions import FieldDoesNotExist, ValidationError
-
-        from .meta import build_meta
-        from .registry import options_from_row
-
-        if not self.model_id:
-            return
-        options = options_from_row(self)
-        if options is None:
-            raise ValidationError({"model": "This model is no longer installed."})
-        try:
-            meta = build_meta(options, lambda model: model._meta.pk.name)
-        except FieldDoesNotExist as exc:
-            raise ValidationError(str(exc)) from None
-        model_fields = {field.name for field in options.model._meta.get_fields()}
-        missing: dict[str, str] = {}
-        for api_name, model_name in options.field_map.items():
-            if model_name and model_name not in model_fields:
-                missing["field_map"] = f"{options.model.__name__} has no field {model_name!r} (for {api_name!r})."
-        if options.naming_rule.startswith("field:"):
-            fieldname = options.naming_rule.split(":", 1)[1].strip()
-            if fieldname not in meta.fields and fieldname not in model_fields:
-                missing["naming_rule"] = f"{options.model.__name__} has no field {fieldname!r}."
-        for option, value in (("sort_field", options.sort_field), ("title_field", options.title_field)):
-            for part in filter(None, (value or "").split(",")):
-                fieldname = part.split()[0] if part.split() else ""
-                if fieldname and fieldname not in meta.fields:
-                    missing[option] = f"{options.model.__name__} has no field {fieldname!r}."
-        known = model_fields | set(meta.fields) | set(options.field_map)
-        for option, names in (("hidden_fields", options.hidden_fields), ("read_only_fields", options.read_only_fields),
-                              ("field_permlevels", options.field_permlevels)):
-            unknown = sorted(name for name in names if name not in known)
-            if unknown:
-                missing[option] = f"{options.model.__name__} has no field {unknown[0]!r}."
-        if missing:
-            raise ValidationError(missing)
 
 
 class Series(models.Model):
@@ -268,3 +236,14 @@ class ApiSettings(models.Model):
 
     def __str__(self) -> str:
         return "API Settings"
+
+    def clean(self) -> None:
+        """Refuse values the API could not run with (an unknown time zone would fail every request)."""
+        errors = {field: problem for field, problem in (
+            ("time_zone", time_zone_problem(self.time_zone)),
+            ("session_expiry", session_expiry_problem(self.session_expiry)),
+            ("max_page_length", positive_problem(self.max_page_length)),
+            ("request_budget_window", budget_problem(self.request_budget_limit, self.request_budget_window)),
+        ) if problem}
+        if errors:
+            raise ValidationError(errors)

@@ -32,9 +32,10 @@ from django.db.utils import DatabaseError
 from . import runtime
 from .conf import api_settings
 from .exceptions import DoesNotExistError
-from .meta import DocTypeMeta, DocTypeOptions, build_meta, has_owner_column, owner_column_error
+from .meta import (DocTypeMeta, DocTypeOptions, build_meta, effective_name_field, has_owner_column,
+                   owner_column_error, sensitive_fields)
 from .permissions import SYSTEM_MANAGER, PermRule, rules_from
-from .resilience import RETRY_SECONDS, shared_cache
+from .resilience import RETRY_SECONDS, log_degraded, shared_cache
 
 ModelT = TypeVar("ModelT", bound=type[models.Model])
 
@@ -116,25 +117,37 @@ def code_registrations() -> dict[str, DocTypeOptions]:
 
 
 def options_from_row(row: Any) -> DocTypeOptions | None:
-    """Registration options for an admin-managed ``DocType`` row (None if its model is gone)."""
+    """Registration options for an admin-managed ``DocType`` row (None if its model is gone). Fields holding
+    credentials (``sensitive_fields``) are hidden unless the field map names them."""
     model = row.model.model_class()
     if model is None:
         return None
+    field_map, permlevels = row.field_map or {}, row.field_permlevels or {}
+    if not isinstance(field_map, dict) or not all(isinstance(v, str) or v is None for v in field_map.values()):
+        raise ValueError(f"the field map {field_map!r} is not an object of field names")
+    if not isinstance(permlevels, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in permlevels.values()):
+        raise ValueError(f"the field permission levels {permlevels!r} are not an object of levels")
+    field_map = dict(field_map)
+    hidden = _split_names(row.hidden_fields)
+    if row.source != "code":
+        hidden |= sensitive_fields(model) - {value for value in field_map.values() if value}
     return DocTypeOptions(
         doctype=row.name,
         model=model,
         name_field=row.name_field or None,
         naming_rule=row.naming_rule,
-        field_map=dict(row.field_map or {}),
+        field_map=field_map,
         sort_field=row.sort_field or None,
         sort_order=row.sort_order or "desc",
         title_field=row.title_field or None,
-        hidden_fields=_split_names(row.hidden_fields),
+        hidden_fields=hidden,
         read_only_fields=_split_names(row.read_only_fields),
         istable=row.istable,
         is_submittable=row.is_submittable,
-        field_permlevels=dict(row.field_permlevels or {}),
+        field_permlevels=dict(permlevels),
         permissions=tuple(PermRule.from_mapping(perm.as_mapping()) for perm in row.permissions.all()) if row.pk else (),
+        primary=bool(getattr(row, "primary_for_model", False)),
         source=row.source,
     )
 
@@ -195,7 +208,7 @@ class Registry:
         options = dict(_code_options)
         disabled: set[str] = set()
         try:
-            rows = list(DocType.objects.select_related("model").prefetch_related("permissions"))
+            rows = list(DocType.objects.select_related("model").prefetch_related("permissions").order_by("pk"))
         except DatabaseError:  # not migrated yet, or the database unreachable: code registrations only, for now
             return list(options.values()), False
         for row in rows:
@@ -207,31 +220,41 @@ class Registry:
                 if stored_rules:  # the admin's rows replace the code's defaults
                     options[row.name] = dataclasses.replace(options[row.name], permissions=stored_rules)
                 continue
-            row_options = options_from_row(row)
+            try:
+                row_options = options_from_row(row)
+            except ValueError as exc:  # stored before validation existed: this DocType is not served
+                log_degraded(f"doctype:{row.name}", f"DocType {row.name!r} cannot be served ({exc}); correct it in "
+                                                    "the admin")
+                continue
             if row_options is not None:
                 options[row.name] = row_options
         return [opt for name, opt in options.items() if name not in disabled], True
 
     def _rebuild(self, version: str | None) -> None:
         all_options, complete = self._all_options()
-        model_names: dict[type[models.Model], str] = {}
-        for opt in all_options:
-            model_names.setdefault(opt.model, opt.name_field or opt.model._meta.pk.name)
-        for opt in all_options:
-            model_names.setdefault(opt.model._meta.concrete_model, opt.name_field or opt.model._meta.pk.name)
+        owner_of = link_owners(all_options)
 
         def name_field_of(model: type[models.Model]) -> str:
-            return model_names.get(model) or model._meta.pk.name
+            owner = owner_of(model)
+            return effective_name_field(owner) if owner is not None else model._meta.pk.name
 
         self._name_field_of, self._ad_hoc = name_field_of, {}
 
         child_doctypes = {opt.model: opt.doctype for opt in all_options if opt.istable}
-        metas = {opt.doctype: build_meta(opt, name_field_of, child_doctypes) for opt in all_options}
+        metas: dict[str, DocTypeMeta] = {}
+        for opt in all_options:
+            try:
+                metas[opt.doctype] = build_meta(opt, name_field_of, child_doctypes)
+            except Exception as exc:  # noqa: BLE001 - one broken stored row must not take every DocType down
+                if opt.source == "code":
+                    raise
+                log_degraded(f"doctype:{opt.doctype}", f"DocType {opt.doctype!r} cannot be served ({exc}); "
+                                                       "correct it in the admin", exc)
         by_model: dict[type[models.Model], DocTypeMeta] = {}
-        for meta in metas.values():  # a model's own registration first...
-            by_model.setdefault(meta.model, meta)
-        for meta in metas.values():  # ...then a proxy's registration also answers for its concrete model
-            by_model.setdefault(meta.model._meta.concrete_model, meta)
+        for model in {opt.model for opt in all_options} | {opt.model._meta.concrete_model for opt in all_options}:
+            owner = owner_of(model)
+            if owner is not None and owner.doctype in metas:
+                by_model[model] = metas[owner.doctype]
         self._metas, self._by_model = metas, by_model
         # A snapshot built without the admin's rows is rebuilt at the next request (the database may be back).
         self._version, self._loaded = (version if complete else None), True
@@ -275,6 +298,28 @@ class Registry:
         return sorted(self._metas)
 
 
+def link_owners(all_options: list[DocTypeOptions]) -> Callable[[type[models.Model]], DocTypeOptions | None]:
+    """Which registration answers for a model, when several serve it: Links to the model read and write that
+    DocType's name. The one marked ``primary``, else the first (``all_options`` in order: code registrations,
+    then admin rows in creation order); a model's proxies count as the model, except a Link to a proxy itself,
+    which its own registration answers. Adding a DocType thus never changes what existing ones serve."""
+    family: dict[type[models.Model], DocTypeOptions] = {}
+    exact: dict[type[models.Model], DocTypeOptions] = {}
+    for opt in all_options:
+        for key, owners in ((opt.model._meta.concrete_model, family), (opt.model, exact)):
+            current = owners.get(key)
+            if current is None or (opt.primary and not current.primary):
+                owners[key] = opt
+
+    def owner_of(model: type[models.Model]) -> DocTypeOptions | None:
+        concrete = model._meta.concrete_model
+        if model is not concrete and model in exact:
+            return exact[model]
+        return family.get(concrete)
+
+    return owner_of
+
+
 registry = Registry()
 runtime.read_per_request(lambda: registry._cache_key)
 
@@ -311,6 +356,7 @@ def sync_code_registrations(**kwargs: Any) -> None:
                 "istable": options.istable,
                 "is_submittable": options.is_submittable,
                 "field_permlevels": dict(options.field_permlevels),
+                "primary_for_model": options.primary,
             },
         )
         if options.permissions and not row.permissions.exists():  # code declares defaults; the admin edits them

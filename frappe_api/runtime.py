@@ -23,7 +23,8 @@ from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from .conf import api_settings
-from .resilience import RETRY_SECONDS, shared_cache
+from . import settings_rules
+from .resilience import RETRY_SECONDS, log_degraded, shared_cache
 
 FIELDS = {
     "LOGIN_ATTEMPTS": "allow_consecutive_login_attempts",
@@ -124,26 +125,51 @@ def _forget_row() -> None:
     _unshared[0] = 0.0
 
 
+def _refused(field: str, value: Any, problem: str) -> None:
+    """Log (at ERROR, rate limited) a stored value the runtime ignores in favour of the default."""
+    log_degraded(f"setting:{field}", f"API Settings.{field} = {value!r} is invalid ({problem}); serving the "
+                                     f"FRAPPE_API default instead. Correct it in the admin.")
+
+
 def setting(name: str) -> Any:
-    """The operator's value for ``name`` when set in the admin, else ``api_settings.<name>``."""
+    """The operator's value for ``name`` when set in the admin, else ``api_settings.<name>``; a stored value the
+    API cannot run with is ignored (and logged)."""
+    stored = values()
     if name == "REQUEST_BUDGET":
-        stored = values()
-        if stored.get("request_budget_limit") and stored.get("request_budget_window"):
-            return {"limit": stored["request_budget_limit"], "window": stored["request_budget_window"]}
-        return api_settings.REQUEST_BUDGET
-    value = values().get(FIELDS[name])
-    return getattr(api_settings, name) if value is None else value
+        limit, window = stored.get("request_budget_limit"), stored.get("request_budget_window")
+        if limit is None and window is None:
+            return api_settings.REQUEST_BUDGET
+        problem = settings_rules.budget_problem(limit, window)
+        if problem:
+            _refused("request_budget_limit", (limit, window), problem)
+            return api_settings.REQUEST_BUDGET
+        return {"limit": limit, "window": window}
+    field = FIELDS[name]
+    value = stored.get(field)
+    if value is None:
+        return getattr(api_settings, name)
+    if name == "MAX_PAGE_LENGTH" and (problem := settings_rules.positive_problem(value)):
+        _refused(field, value, problem)
+        return api_settings.MAX_PAGE_LENGTH
+    return value
 
 
 def session_expiry_seconds() -> int | None:
     """``session_expiry`` ("hours:minutes") in seconds, or None to keep Django's ``SESSION_COOKIE_AGE``."""
-    text = str(values().get("session_expiry") or "").strip()
-    hours, _, minutes = text.partition(":")
-    if not text or not hours.isdigit() or (minutes and not minutes.isdigit()):
+    value = values().get("session_expiry")
+    problem = settings_rules.session_expiry_problem(value)
+    if problem:
+        _refused("session_expiry", value, problem)
         return None
-    return int(hours) * 3600 + int(minutes or 0) * 60
+    return settings_rules.session_expiry_seconds(value)
 
 
 def time_zone() -> str | None:
-    """The operator's time zone for the API, or None for Django's ``TIME_ZONE``."""
-    return values().get("time_zone") or None
+    """The operator's time zone for the API, or None for Django's ``TIME_ZONE`` (also when the stored one is not
+    a known time zone)."""
+    value = values().get("time_zone") or None
+    problem = settings_rules.time_zone_problem(value)
+    if problem:
+        _refused("time_zone", value, problem)
+        return None
+    return value

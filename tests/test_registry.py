@@ -562,11 +562,16 @@ def test_registry_answers_for_model_for_a_proxy_and_its_concrete_model():
     assert registry.for_model(ContentType) is None
 
 
-def test_for_model_prefers_a_models_own_registration_over_a_proxys():
+def test_for_model_answers_the_first_registration_of_a_model_family_unless_one_is_primary():
+    """A proxy's own registration answers for the proxy; the model itself is answered by the first registration
+    of the model or its proxies, unless a later one is marked primary (resilience issue, item 10)."""
     alias = permission_alias_model()
     frappe_api.register(alias, doctype="Permission Alias")
     frappe_api.register(Permission, doctype="Permission")
     try:
+        assert registry.for_model(alias).doctype == "Permission Alias"
+        assert registry.for_model(Permission).doctype == "Permission Alias"
+        frappe_api.register(Permission, doctype="Permission", primary=True)
         assert registry.for_model(alias).doctype == "Permission Alias"
         assert registry.for_model(Permission).doctype == "Permission"
     finally:

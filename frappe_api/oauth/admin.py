@@ -32,7 +32,24 @@ class ApplicationScopesInline(admin.StackedInline):
 
 class ApplicationForm(registered.form):
     """django-oauth-toolkit's form, except that an HS256 application may keep its secret hashed; a new HS256
-    secret must be long enough to be an HMAC key."""
+    secret must be long enough to be an HMAC key. A stored hashed secret is never shown in the secret box (it
+    is not the secret): the box starts empty, and left empty it keeps the stored secret."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("client_secret")
+        if field is not None and self.instance.pk and is_hashed(self.instance.client_secret or ""):
+            self.initial["client_secret"] = ""
+            field.required = False
+            field.help_text = ("The secret is stored hashed and cannot be shown. Leave this empty to keep it, or "
+                               "enter a new secret (copy it before saving) to replace it.")
+
+    def clean_client_secret(self) -> str:
+        """An empty box on an application whose secret is stored hashed keeps the stored secret."""
+        secret = self.cleaned_data.get("client_secret") or ""
+        if not secret and self.instance.pk and is_hashed(self.instance.client_secret or ""):
+            return self.instance.client_secret
+        return secret
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -46,8 +63,14 @@ class ApplicationForm(registered.form):
 
 
 class ApplicationAdmin(registered):
+    """The OAuth application admin: the client ID listed and searchable, no "View on site" (applications have
+    no page of their own here)."""
+
     form = ApplicationForm
     inlines = [*registered.inlines, ApplicationScopesInline]
+    list_display = tuple(dict.fromkeys((*registered.list_display[:2], "client_id", *registered.list_display[2:])))
+    search_fields = tuple(dict.fromkeys((*registered.search_fields, "client_id")))
+    view_on_site = False
 
     def get_changeform_initial_data(self, request: Any) -> dict[str, Any]:
         return {"client_type": AbstractApplication.CLIENT_CONFIDENTIAL,
