@@ -9,7 +9,6 @@ and a naming rule that can fill the model's name field.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
