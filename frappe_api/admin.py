@@ -18,7 +18,8 @@ from .permissions import may_change_user
 from .registry import code_registrations, options_from_row
 
 CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
-              "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable", "field_permlevels")
+              "title_field", "search_fields", "show_title_field_in_link", "hidden_fields", "read_only_fields",
+              "istable", "is_submittable", "field_permlevels")
 
 
 def _row_options(row: DocType) -> DocTypeOptions | None:
@@ -64,7 +65,8 @@ class DocTypeAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "model", "enabled", "source")}),
         ("Naming", {"fields": ("name_field", "naming_rule")}),
-        ("Fields", {"fields": ("field_map", "hidden_fields", "read_only_fields", "title_field")}),
+        ("Fields", {"fields": ("field_map", "hidden_fields", "read_only_fields", "title_field", "search_fields",
+                               "show_title_field_in_link")}),
         ("Listing", {"fields": ("sort_field", "sort_order")}),
         ("Kind", {"fields": ("istable", "is_submittable", "field_permlevels")}),
     )

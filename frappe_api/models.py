@@ -59,6 +59,10 @@ class DocType(models.Model):
     sort_field = models.CharField(max_length=140, blank=True)
     sort_order = models.CharField(max_length=4, choices=SORT_ORDERS, default="desc")
     title_field = models.CharField(max_length=140, blank=True)
+    search_fields = models.TextField(blank=True, help_text="Comma-separated fields a Link search matches and shows "
+                                                           "besides the name and the title field.")
+    show_title_field_in_link = models.BooleanField(
+        default=False, help_text="Link search results show the title field as their label.")
     hidden_fields = models.TextField(blank=True, help_text="Comma-separated fields never shown or accepted.")
     read_only_fields = models.TextField(blank=True, help_text="Comma-separated fields shown but never written.")
     istable = models.BooleanField("Is child table", default=False)
@@ -108,7 +112,7 @@ class DocType(models.Model):
                     missing[option] = f"{options.model.__name__} has no field {fieldname!r}."
         known = model_fields | set(meta.fields) | set(options.field_map)
         for option, names in (("hidden_fields", options.hidden_fields), ("read_only_fields", options.read_only_fields),
-                              ("field_permlevels", options.field_permlevels)):
+                              ("field_permlevels", options.field_permlevels), ("search_fields", options.search_fields)):
             unknown = sorted(name for name in names if name not in known)
             if unknown:
                 missing[option] = f"{options.model.__name__} has no field {unknown[0]!r}."
