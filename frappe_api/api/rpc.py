@@ -9,6 +9,7 @@ from django.urls import re_path
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..rpc.context import response_keys
 from ..rpc.dispatch import execute
 from .base import FrappeAPIView
 
@@ -23,9 +24,9 @@ class MethodView(FrappeAPIView):
         result = execute(cmd, arguments, request)
         if isinstance(result, HttpResponseBase):
             return result
-        if result is None:
-            return Response({})
-        return Response({self.result_key: result})
+        body = {} if result is None else {self.result_key: result}
+        body.update(response_keys(request))
+        return Response(body)
 
     get = post = put = patch = delete = call
 
