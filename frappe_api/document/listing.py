@@ -62,9 +62,13 @@ def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
     return fetch_rows(compiled), None
 
 
+def count_queryset(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> QuerySet:
+    """The documents the user may read that match ``filters`` (and ``or_filters``), to be counted."""
+    return filter_queryset(meta, list_rows(meta, user, params.get("parent")),
+                           parse_json_param("filters", params.get("filters")),
+                           parse_json_param("or_filters", params.get("or_filters")), Compiler(meta, user))
+
+
 def get_count(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> int:
     """How many documents the user may read match ``filters`` (and ``or_filters``)."""
-    queryset = filter_queryset(meta, list_rows(meta, user, params.get("parent")),
-                               parse_json_param("filters", params.get("filters")),
-                               parse_json_param("or_filters", params.get("or_filters")), Compiler(meta, user))
-    return queryset.count()
+    return count_queryset(meta, params, user).count()
