@@ -51,7 +51,8 @@ def _rows(doctype: str, fields: Any, filters: Any, or_filters: Any, order_by: An
 @whitelist(name="frappe.desk.reportview.get", read_only=True)
 def get(doctype: str, fields: Any = None, filters: Any = None, or_filters: Any = None, order_by: Any = None,
         group_by: Any = None, start: Any = None, page_length: Any = None, limit_start: Any = None,
-        limit_page_length: Any = None, limit: Any = None, parent_doctype: Any = None, debug: Any = False) -> dict[str, Any] | list[Any]:
+        limit_page_length: Any = None, limit: Any = None, parent_doctype: Any = None, debug: Any = False
+        ) -> dict[str, Any] | list[Any]:
     """The rows as ``{"keys": [...], "values": [[...]], "user_info": {}}``; ``[]`` when none match."""
     rows = _rows(doctype, fields, filters, or_filters, order_by, group_by, start, page_length, limit_start,
                  limit_page_length, limit, parent_doctype, debug)
@@ -62,17 +63,18 @@ def get(doctype: str, fields: Any = None, filters: Any = None, or_filters: Any =
 
 
 @whitelist(name="frappe.desk.reportview.get_list", read_only=True)
-def get_list(doctype: str, fields: Any = None, filters: Any = None, or_filters: Any = None, order_by: Any = None,
-             group_by: Any = None, start: Any = None, page_length: Any = None, limit_start: Any = None,
-             limit_page_length: Any = None, limit: Any = None, parent_doctype: Any = None, debug: Any = False) -> list[Any]:
+def get_list(doctype: str, fields: Any = None, filters: Any = None, or_filters: Any = None,
+             order_by: Any = None, group_by: Any = None, start: Any = None, page_length: Any = None,
+             limit_start: Any = None, limit_page_length: Any = None, limit: Any = None, parent_doctype: Any = None,
+             debug: Any = False) -> list[Any]:
     """The rows as dicts, as ``frappe.client.get_list`` answers them."""
     return _rows(doctype, fields, filters, or_filters, order_by, group_by, start, page_length, limit_start,
                  limit_page_length, limit, parent_doctype, debug)
 
 
 @whitelist(name="frappe.desk.reportview.get_count", read_only=True)
-def get_count(doctype: str, filters: Any = None, or_filters: Any = None, limit: Any = None, distinct: Any = False,
-              parent_doctype: Any = None, debug: Any = False) -> int:
+def get_count(doctype: str, filters: Any = None, or_filters: Any = None, limit: Any = None,
+              distinct: Any = False, parent_doctype: Any = None, debug: Any = False) -> int:
     """How many documents the user may read match; with ``limit``, counting stops there (as Frappe's)."""
     meta = listing.meta_for(doctype, current_user())
     return count(meta, {"filters": filters, "or_filters": or_filters, "parent": parent_doctype}, debug,
