@@ -24,8 +24,8 @@ from .permissions import ADMINISTRATOR, AUTOMATIC_ROLES, may_change_user
 from .registry import code_registrations, options_from_row
 
 CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
-              "title_field", "hidden_fields", "read_only_fields", "istable", "is_submittable", "field_permlevels",
-              "primary_for_model")
+              "title_field", "search_fields", "show_title_field_in_link", "hidden_fields", "read_only_fields",
+              "istable", "is_submittable", "field_permlevels", "primary_for_model")
 
 
 def _row_options(row: DocType) -> DocTypeOptions | None:
@@ -155,8 +155,8 @@ class DocTypeAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "model", "enabled", "source")}),
         ("Naming", {"fields": ("name_field", "naming_rule", "primary_for_model"), "description": NAMING_HELP}),
-        ("Fields", {"fields": ("field_map", "hidden_fields", "read_only_fields", "title_field"),
-                    "description": FIELDS_HELP}),
+        ("Fields", {"fields": ("field_map", "hidden_fields", "read_only_fields", "title_field", "search_fields",
+                               "show_title_field_in_link"), "description": FIELDS_HELP}),
         ("Listing", {"fields": ("sort_field", "sort_order")}),
         ("Kind", {"fields": ("istable", "is_submittable", "field_permlevels")}),
     )

@@ -19,7 +19,8 @@ class FrappeApiConfig(AppConfig):
         from .query import lookups  # noqa: F401 - registers the frappe_like lookup
         from .registry import invalidate_registry, sync_code_registrations
 
-        from .rpc import builtins, client, files, form  # noqa: F401 - registers the built-in methods
+        # Importing them registers the built-in methods.
+        from .rpc import builtins, client, files, form, reportview, run_method, search  # noqa: F401
         from .rpc.whitelist import load_method_settings
 
         autodiscover_modules("doctypes")

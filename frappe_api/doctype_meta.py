@@ -1,4 +1,5 @@
-"""A DocType's metadata shaped as Frappe's ``Meta`` (``GET /api/v2/doctype/{doctype}/meta``)."""
+"""A DocType's metadata shaped as Frappe's ``Meta`` (``GET /api/v2/doctype/{doctype}/meta`` and
+``frappe.desk.form.load.getdoctype``): pass the DocType as the caller may read it (``gate.readable_meta``)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,15 @@ def _field(meta: DocTypeMeta, api_field: APIField, registry: Any) -> dict[str, A
         "length": getattr(model_field, "max_length", None) or 0,
         "default": default,
         "permlevel": meta.field_permlevels.get(api_field.fieldname, 0),
+        **_list_flags(meta, api_field.fieldname),
     }
+
+
+def _list_flags(meta: DocTypeMeta, fieldname: str) -> dict[str, int]:
+    """The title and search fields are the ones a list shows and filters on."""
+    searched = fieldname in meta.options.search_fields
+    return {"in_list_view": int(searched or fieldname == meta.options.title_field),
+            "in_standard_filter": int(searched)}
 
 
 def describe(meta: DocTypeMeta) -> dict[str, Any]:
@@ -44,7 +53,10 @@ def describe(meta: DocTypeMeta) -> dict[str, Any]:
     for table in meta.child_tables.values():
         fields.append({"fieldname": table.fieldname, "fieldtype": "Table", "label": table.fieldname.title(),
                        "options": table.doctype, "reqd": 0, "read_only": 0, "hidden": 0, "unique": 0,
-                       "length": 0, "default": None, "permlevel": 0})
+                       "length": 0, "default": None, "permlevel": 0, "in_list_view": 0, "in_standard_filter": 0})
+    for idx, field in enumerate(fields, 1):
+        field.update({"idx": idx, "doctype": "DocField", "parent": meta.doctype, "parentfield": "fields",
+                      "parenttype": "DocType"})
     sort_field, sort_order = (meta.default_order[-1] if meta.default_order else ("modified", "desc"))
     return {
         "name": meta.doctype,
@@ -57,6 +69,8 @@ def describe(meta: DocTypeMeta) -> dict[str, Any]:
         "is_tree": int(bool(meta.options.tree_parent_field)),
         "allow_rename": int(meta.options.allow_rename),
         "title_field": meta.options.title_field,
+        "search_fields": ",".join(name for name in meta.options.search_fields if name in meta.fields) or None,
+        "show_title_field_in_link": int(meta.options.show_title_field_in_link),
         "sort_field": sort_field,
         "sort_order": sort_order.upper(),
         "permissions": [{"role": rule.role, "permlevel": rule.permlevel, "if_owner": int(rule.if_owner),

@@ -129,7 +129,7 @@ def row_errors(row: DocType) -> dict[str, str]:
                                        "unmark it first.")
     known = model_fields | set(meta.fields) | set(options.field_map)
     for option, names in (("hidden_fields", options.hidden_fields), ("read_only_fields", options.read_only_fields),
-                          ("field_permlevels", options.field_permlevels)):
+                          ("field_permlevels", options.field_permlevels), ("search_fields", options.search_fields)):
         unknown = sorted(name for name in names if name not in known)
         if unknown:
             errors[option] = f"{options.model.__name__} has no field {unknown[0]!r}."

@@ -116,6 +116,8 @@ class DocTypeOptions:
     sort_field: str | None = None
     sort_order: str = "desc"
     title_field: str | None = None
+    search_fields: tuple[str, ...] = ()
+    show_title_field_in_link: bool = False
     hidden_fields: frozenset[str] = frozenset()
     read_only_fields: frozenset[str] = frozenset()
     computed_fields: Mapping[str, Combinable] = field(default_factory=dict)

@@ -62,6 +62,10 @@ class DocType(models.Model):
     sort_field = models.CharField(max_length=140, blank=True)
     sort_order = models.CharField(max_length=4, choices=SORT_ORDERS, default="desc")
     title_field = models.CharField(max_length=140, blank=True)
+    search_fields = models.TextField(blank=True, help_text="Comma-separated fields a Link search matches and shows "
+                                                           "besides the name and the title field.")
+    show_title_field_in_link = models.BooleanField(
+        default=False, help_text="Link search results show the title field as their label.")
     hidden_fields = models.TextField(blank=True, help_text="Comma-separated fields never shown or accepted.")
     read_only_fields = models.TextField(blank=True, help_text="Comma-separated fields shown but never written.")
     istable = models.BooleanField("Is child table", default=False)

@@ -44,11 +44,16 @@ _lock = threading.Lock()
 
 
 def _split_names(value: str | Iterable[str] | None) -> frozenset[str]:
+    return frozenset(_ordered_names(value))
+
+
+def _ordered_names(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Comma-separated (or listed) names in their order, blanks and repeats dropped."""
     if not value:
-        return frozenset()
+        return ()
     if isinstance(value, str):
         value = value.split(",")
-    return frozenset(part.strip() for part in value if part and part.strip())
+    return tuple(dict.fromkeys(part.strip() for part in value if part and part.strip()))
 
 
 @overload
@@ -64,7 +69,10 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
     ``name_field``, ``naming_rule`` (``hash``, ``autoincrement``, ``prompt``,
     ``field:<fieldname>``), ``field_map`` (API name -> model field, e.g.
     ``{"enabled": "is_active"}``), ``sort_field``, ``sort_order``,
-    ``title_field``, ``hidden_fields``, ``read_only_fields``,
+    ``title_field``, ``search_fields`` (fields a Link search matches and shows
+    besides the name and title, e.g. ``["customer_group", "territory"]``),
+    ``show_title_field_in_link`` (Link search results carry the title as
+    ``label``), ``hidden_fields``, ``read_only_fields``,
     ``computed_fields`` (API name -> ORM expression, read-only),
     ``write_only_fields`` (API name -> ``setter(instance, value)``),
     ``permissions`` (default permission rows, e.g. ``[{"role": "Sales User",
@@ -83,6 +91,7 @@ def register(model: ModelT | None = None, /, **options: Any) -> ModelT | Callabl
         doctype = options.pop("doctype", None) or str(model_class._meta.verbose_name).title()
         for key in ("hidden_fields", "read_only_fields", "allow_on_submit_fields"):
             options[key] = _split_names(options.get(key))
+        options["search_fields"] = _ordered_names(options.get("search_fields"))
         options["permissions"] = rules_from(options.get("permissions", ()))
         doctype_options = DocTypeOptions(doctype=doctype, model=model_class, source="code", **options)
         if owner_rights_without_owner(doctype_options):
@@ -141,6 +150,8 @@ def options_from_row(row: Any) -> DocTypeOptions | None:
         sort_field=row.sort_field or None,
         sort_order=row.sort_order or "desc",
         title_field=row.title_field or None,
+        search_fields=_ordered_names(row.search_fields),
+        show_title_field_in_link=row.show_title_field_in_link,
         hidden_fields=hidden,
         read_only_fields=_split_names(row.read_only_fields),
         istable=row.istable,
@@ -351,6 +362,8 @@ def sync_code_registrations(**kwargs: Any) -> None:
                 "sort_field": options.sort_field or "",
                 "sort_order": options.sort_order,
                 "title_field": options.title_field or "",
+                "search_fields": ", ".join(options.search_fields),
+                "show_title_field_in_link": options.show_title_field_in_link,
                 "hidden_fields": ", ".join(sorted(options.hidden_fields)),
                 "read_only_fields": ", ".join(sorted(options.read_only_fields)),
                 "istable": options.istable,

@@ -12,14 +12,18 @@ from django.conf import settings
 psycopg = pytest.importorskip("psycopg")
 
 SERVER = os.environ.get("OUTAGE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-RECOVERY_DB = "frappe_api_outage_recovery"
+RECOVERY_DB = f"frappe_api_outage_recovery_{os.getpid()}"  # fresh for each run, never another run's schema
+
+
+def _admin(statement: str) -> None:
+    with psycopg.connect(f"{SERVER}/postgres", connect_timeout=2, autocommit=True) as conn:
+        conn.execute(statement)
 
 
 def reachable_server() -> bool:
     try:
-        with psycopg.connect(f"{SERVER}/postgres", connect_timeout=2, autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [RECOVERY_DB]).fetchone():
-                conn.execute(f'CREATE DATABASE "{RECOVERY_DB}"')
+        _admin(f'DROP DATABASE IF EXISTS "{RECOVERY_DB}" WITH (FORCE)')
+        _admin(f'CREATE DATABASE "{RECOVERY_DB}"')
         return True
     except psycopg.Error:
         return False
@@ -33,8 +37,12 @@ def outage():
     env.pop("REDIS_URL", None)
     if reachable_server():
         env["RECOVERY_DATABASE_URL"] = f"{SERVER}/{RECOVERY_DB}"
-    done = subprocess.run([sys.executable, "-m", "tests.outage_app", "database"], capture_output=True, text=True,
-                          cwd=str(settings.BASE_DIR), env=env, timeout=300)
+    try:
+        done = subprocess.run([sys.executable, "-m", "tests.outage_app", "database"], capture_output=True,
+                              text=True, cwd=str(settings.BASE_DIR), env=env, timeout=300)
+    finally:
+        if "RECOVERY_DATABASE_URL" in env:
+            _admin(f'DROP DATABASE IF EXISTS "{RECOVERY_DB}" WITH (FORCE)')
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

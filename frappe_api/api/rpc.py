@@ -9,14 +9,14 @@ from django.urls import re_path
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..rpc.context import response_values
+from ..rpc.context import response_keys
 from ..rpc.dispatch import execute
 from .base import FrappeAPIView
 
 
 class MethodView(FrappeAPIView):
     """Dispatch ``cmd`` (only the part before the first ``/``, as Frappe) with the merged request arguments; the
-    answer holds the result (left out when None) and any key the method set with ``set_response_value``."""
+    answer holds the result (left out when None) and any key the method set with ``set_response_key``."""
 
     result_key = "message"
 
@@ -25,9 +25,8 @@ class MethodView(FrappeAPIView):
         result = execute(cmd, arguments, request)
         if isinstance(result, HttpResponseBase):
             return result
-        body = dict(response_values(request))
-        if result is not None:
-            body[self.result_key] = result
+        body = {} if result is None else {self.result_key: result}
+        body.update(response_keys(request))
         return Response(body)
 
     get = post = put = patch = delete = call

@@ -70,11 +70,15 @@ def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
     return fetch_rows(compiled), None
 
 
-def get_count(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> int:
-    """How many documents the user may read match ``filters`` (and ``or_filters``)."""
+def count_queryset(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> QuerySet:
+    """The documents the user may read that match ``filters`` (and ``or_filters``), to be counted."""
     rows = list_rows(meta, user, params.get("parent"))
     meta, parent = _listed_through(meta, params.get("parent"))
-    queryset = filter_queryset(meta, rows, parse_json_param("filters", params.get("filters")),
-                               parse_json_param("or_filters", params.get("or_filters")),
-                               Compiler(meta, user, parent=parent))
-    return queryset.count()
+    return filter_queryset(meta, rows, parse_json_param("filters", params.get("filters")),
+                           parse_json_param("or_filters", params.get("or_filters")),
+                           Compiler(meta, user, parent=parent))
+
+
+def get_count(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> int:
+    """How many documents the user may read match ``filters`` (and ``or_filters``)."""
+    return count_queryset(meta, params, user).count()

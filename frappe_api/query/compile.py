@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
 from django.db.models import Avg, Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
+from django.test.utils import CaptureQueriesContext
 
 from ..runtime import setting
 from ..exceptions import DataError, ValidationError
@@ -372,3 +374,14 @@ def fetch_rows_with_debug(compiled: CompiledList) -> tuple[list[Any], list[str]]
     rows = fetch_rows(compiled)
     elapsed = time.perf_counter() - started
     return rows, [str(compiled.queryset.query), f"Execution time: {elapsed:.4f} sec"]
+
+
+def count_with_debug(queryset: QuerySet, limit: int = 0) -> tuple[int, list[str]]:
+    """How many rows ``queryset`` holds (at most ``limit`` when given), with Frappe's debug lines: the SQL
+    run and its execution time."""
+    counted = queryset[:limit] if limit else queryset
+    with CaptureQueriesContext(connections[queryset.db]) as captured:
+        started = time.perf_counter()
+        count = counted.count()
+        elapsed = time.perf_counter() - started
+    return count, [*(query["sql"] for query in captured.captured_queries), f"Execution time: {elapsed:.4f} sec"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Field, Lookup
+from django.db.models import Field, ForeignObject, Lookup
 
 
+@ForeignObject.register_lookup  # a Link column (its own lookups are not inherited from Field)
 @Field.register_lookup
 class FrappeLike(Lookup):
     """``field LIKE pattern``, case-insensitive on every database; the pattern is a bound parameter.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import json
+
 from django.conf import settings
 from django.db import DataError as DatabaseDataError
 from django.db import transaction
@@ -17,6 +19,7 @@ from ..document import listing
 from ..document.answer import written_doc
 from ..document.rows import update_row
 from ..document.serialize import name_value, not_found
+from ..conf import api_settings
 from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError, ValidationError
 from ..meta import STANDARD_FIELDS
 from ..permissions import (
@@ -27,8 +30,9 @@ from ..permissions import (
     permission_scope,
     rows_restricted,
 )
+from ..query.compile import count_with_debug
 from ..query.params import parse_bool, parse_json_param
-from .context import current_user
+from .context import current_user, set_response_key
 from .whitelist import whitelist
 
 WRITE = ("POST", "PUT")
@@ -76,16 +80,36 @@ def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: An
     params = {"fields": fields, "filters": filters, "group_by": group_by, "order_by": order_by,
               "limit_start": limit_start, "limit_page_length": limit_page_length, "parent": parent,
               "debug": debug, "as_dict": as_dict, "or_filters": or_filters}
-    rows, _ = listing.get_list(_meta(doctype), params, current_user())
+    rows, debug_lines = listing.get_list(_meta(doctype), params, current_user())
+    answer_debug(debug_lines)
     return rows
+
+
+def answer_debug(lines: list[str] | None) -> None:
+    """Send ``debug`` lines as the list endpoints do: ``exc`` and ``_debug_messages``, a JSON list each."""
+    if lines is not None:
+        encoded = json.dumps(lines)
+        set_response_key("exc", encoded)
+        set_response_key("_debug_messages", encoded)
+
+
+def count(meta: Any, params: dict[str, Any], debug: Any, limit: int = 0) -> int:
+    """How many documents the user may read match ``params`` (at most ``limit``); with ``debug``, for a user
+    allowed to see it, the SQL run is answered too."""
+    user = current_user()
+    queryset = listing.count_queryset(meta, params, user)
+    if parse_bool("debug", debug, False) and api_settings.DEBUG_PERMISSION(user):
+        number, lines = count_with_debug(queryset, limit)
+        answer_debug(lines)
+        return number
+    return (queryset[:limit] if limit else queryset).count()
 
 
 @whitelist(name="frappe.client.get_count", read_only=True)
 def get_count(doctype: str, filters: Any = None, debug: Any = False, cache: Any = False,
               or_filters: Any = None, parent: Any = None) -> int:
     """How many documents the user may read match the filters."""
-    return listing.get_count(_meta(doctype), {"filters": filters, "or_filters": or_filters, "parent": parent},
-                             current_user())
+    return count(_meta(doctype), {"filters": filters, "or_filters": or_filters, "parent": parent}, debug)
 
 
 def _first_name(meta: Any, filters: Any) -> Any:

@@ -47,22 +47,22 @@ def set_response_header(name: str, value: str) -> None:
         headers[name] = value
 
 
-def set_response_value(key: str, value: Any) -> None:
-    """Put ``key`` in the answer of the current call, next to ``message`` (as Frappe's ``frappe.response``:
-    ``docs`` from ``run_doc_method``)."""
-    request = _request.get()
-    if request is not None:
-        values = getattr(request, "frappe_response_values", None)
-        if values is None:
-            values = request.frappe_response_values = {}
-        values[key] = value
-
-
-def response_values(request: Any) -> dict[str, Any]:
-    """The extra answer keys the calls made for ``request`` set."""
-    return getattr(request, "frappe_response_values", None) or {}
-
-
 def response_headers(request: Any) -> dict[str, str]:
     """The headers the calls made for ``request`` asked to send."""
     return getattr(request, "frappe_response_headers", None) or {}
+
+
+def set_response_key(name: str, value: Any) -> None:
+    """Answer ``name: value`` at the top level of the body, beside ``message`` (Frappe's ``frappe.response``:
+    ``docs`` and ``docinfo`` of the form loaders, ``exc`` and ``_debug_messages`` of ``debug``)."""
+    request = _request.get()
+    if request is not None:
+        keys = getattr(request, "frappe_response_keys", None)
+        if keys is None:
+            keys = request.frappe_response_keys = {}
+        keys[name] = value
+
+
+def response_keys(request: Any) -> dict[str, Any]:
+    """The top-level keys the calls made for ``request`` asked to answer."""
+    return getattr(request, "frappe_response_keys", None) or {}

@@ -13,7 +13,7 @@ from typing import Any
 from ..exceptions import PermissionError, ValidationError
 from ..transactions import READ_METHODS, request_transaction
 from .context import reset_request, set_request
-from .whitelist import call_with_arguments, registered_method, whitelisted
+from .whitelist import call_with_arguments, registered_method, registered_module, whitelisted
 
 
 
@@ -27,6 +27,8 @@ def resolve(cmd: str) -> Any:
     if module is not None and callable(getattr(module, attribute, None)):
         raise PermissionError(f"You are not permitted to access this resource. Function {cmd} is not whitelisted.",
                               title="Method Not Allowed")
+    if module_name and registered_module(module_name):  # the module is known: only the method is missing
+        raise ValidationError(f"Failed to get method for command {cmd}")
     raise ValidationError(f"Failed to get method for command {cmd} with No module named {module_name or cmd!r}")
 
 

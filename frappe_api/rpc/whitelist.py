@@ -22,6 +22,14 @@ FRAMEWORK_ARGUMENTS = frozenset({"request", "user", "ignore_permissions", "flags
 """Names a request can never pass to a whitelisted function."""
 
 _methods: dict[str, Callable[..., Any]] = {}
+_modules: set[str] = set()
+"""Every dotted prefix of a registered name (``frappe.client`` for ``frappe.client.get``)."""
+
+
+def _record(name: str, target: Callable[..., Any]) -> None:
+    _methods[name] = target
+    parts = name.split(".")
+    _modules.update(".".join(parts[:end]) for end in range(1, len(parts)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +55,9 @@ def whitelist(func: F | None = None, *, allow_guest: bool = False, methods: Iter
             allow_guest, tuple(m.upper() for m in methods), read_only)
         qualname = getattr(target, "__qualname__", "")
         if "." not in qualname and "<" not in qualname:  # a module-level function, not a method
-            _methods[f"{target.__module__}.{qualname}"] = target
+            _record(f"{target.__module__}.{qualname}", target)
         if name:
-            _methods[name] = target
+            _record(name, target)
         return target
 
     return mark(func) if func is not None else mark
@@ -59,7 +67,7 @@ def register_method(name: str, target: Callable[..., Any]) -> None:
     """Expose an already whitelisted callable under ``name`` as well."""
     if whitelisted(target) is None:
         raise ValueError(f"{target!r} is not whitelisted")
-    _methods[name] = target
+    _record(name, target)
 
 
 def load_method_settings() -> None:
@@ -78,6 +86,11 @@ def load_method_settings() -> None:
 def registered_method(name: str) -> Callable[..., Any] | None:
     """The whitelisted callable registered under ``name``, if any (no import happens)."""
     return _methods.get(name)
+
+
+def registered_module(name: str) -> bool:
+    """Whether some registered method lives under the dotted prefix ``name``."""
+    return name in _modules
 
 
 def whitelisted(target: Any) -> Whitelisted | None:
