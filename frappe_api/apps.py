@@ -19,7 +19,7 @@ class FrappeApiConfig(AppConfig):
         from .query import lookups  # noqa: F401 - registers the frappe_like lookup
         from .registry import invalidate_registry, sync_code_registrations
 
-        from .rpc import builtins, client, files  # noqa: F401 - registers the built-in methods
+        from .rpc import builtins, client, files, password  # noqa: F401 - registers the built-in methods
         from .rpc.whitelist import load_method_settings
 
         autodiscover_modules("doctypes")
