@@ -124,6 +124,17 @@ def test_update_password_with_key_logs_in_and_ends_other_sessions(guest_client, 
         410, {"message": "The reset password link has either been used before or is invalid"})
 
 
+def test_update_password_with_key_over_dead_session_keeps_new_login(guest_client, jane):
+    """frappe/core/doctype/user/user.py update_password logs in: a stale ``sid`` cookie the browser still sent
+    must not clear the new login's cookies."""
+    guest_client.cookies["sid"] = "stale-session-key"
+    response = guest_client.post_json(UPDATE, {"new_password": STRONG, "key": make_reset_key(jane)})
+    assert response.status_code == 200
+    assert "session_expired" not in response.json()
+    assert response.cookies["user_id"].value == "jane"
+    assert guest_client.get("/api/method/frappe.auth.get_logged_user").json() == {"message": "jane"}
+
+
 def test_update_password_refuses_bad_keys_alike(guest_client, jane):
     """frappe/core/doctype/user/user.py update_password: 410 and one message for a forged, malformed or
     other user's key; an old key is "expired"; the password stays."""

@@ -32,7 +32,8 @@ class MethodView(FrappeAPIView):
             body["_server_messages"] = json.dumps([json.dumps(message) for message in messages])
         response = Response(body, status=response_status(request))
         user = login_user(request)
-        if user is not None:
+        if user is not None:  # a fresh login: a dead session the request came with must not clear its cookies
+            request._request.frappe_session_expired = False
             set_front_end_cookies(request._request, response, user, full_name(user))
         return response
 
