@@ -99,7 +99,17 @@ if os.environ.get("REDIS_URL"):
     # Django's cached_db sessions, read from and written to the database alone while the cache is unreachable.
     SESSION_ENGINE = "frappe_api.sessions"
 
-AUTH_PASSWORD_VALIDATORS = []
+# Django's validators check every new password set through a reset link or update_password.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Password reset mail (frappe.core.doctype.user.user.reset_password): printed on the console in the demo.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")

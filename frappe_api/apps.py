@@ -20,7 +20,7 @@ class FrappeApiConfig(AppConfig):
         from .registry import invalidate_registry, sync_code_registrations
 
         # Importing them registers the built-in methods.
-        from .rpc import builtins, client, files, form, reportview, run_method, search  # noqa: F401
+        from .rpc import builtins, client, files, form, password, reportview, run_method, search  # noqa: F401
         from .rpc.whitelist import load_method_settings
 
         autodiscover_modules("doctypes")

@@ -85,6 +85,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ATTEMPTS": 10,
     # The window, and the lockout once it is exceeded, in seconds.
     "LOGIN_LOCKOUT_SECONDS": 60,
+    # Password reset mails one IP, and one account, may ask for per hour (Frappe's password_reset_limit).
+    "PASSWORD_RESET_LIMIT": 3,
     # Where a logged-in user's front end lives (Frappe's home_page).
     "HOME_PAGE": "/app",
     # The login page guests are sent to (OAuth authorize), and the query parameter carrying where to go back.

@@ -31,7 +31,7 @@ from .runtime import setting
 _SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,10}$")
 LOCAL_PREFIXES = ("/files/", "/private/files/")
 
-__all__ = ["may_read", "readable_file", "save_upload", "storage"]
+__all__ = ["check_upload", "may_read", "readable_file", "save_upload", "storage", "upload_type"]
 
 
 def _extension(file_name: str) -> str:
@@ -72,13 +72,40 @@ def _record_url(row: File, file_url: str, file_name: str | None, user: Any) -> N
     row.file_size, row.content_hash = source.file_size, source.content_hash
 
 
-def _store(row: File, upload: Any, file_name: str | None, user: Any) -> None:
-    """Save the upload's bytes under a server-made name and fix the type it will be served with."""
+def upload_name(upload: Any, file_name: str | None = None) -> str:
+    """The name an upload is stored under (its last path part; ``file`` when empty)."""
+    return os.path.basename(str(file_name or upload.name or "file")).strip() or "file"
+
+
+def check_upload(user: Any, upload: Any, file_name: str | None = None) -> str:
+    """Refuse an upload ``user`` may not make (a Guest without ``ALLOW_GUEST_UPLOADS``: 403; too large: 413; a
+    type outside ``RESTRICTED_UPLOAD_MIME_TYPES`` for a user without desk access: 417); answer its name."""
+    check_guest_upload(user)
     if upload.size > api_settings.MAX_FILE_SIZE:
         raise RequestEntityTooLarge(f"File size exceeded the maximum allowed size of "
                                     f"{api_settings.MAX_FILE_SIZE} bytes")
-    original = os.path.basename(str(file_name or upload.name or "file")).strip() or "file"
+    original = upload_name(upload, file_name)
     _check_type(original, getattr(upload, "content_type", None), user)
+    return original
+
+
+def check_guest_upload(user: Any) -> None:
+    """403 for a Guest unless ``ALLOW_GUEST_UPLOADS`` is on."""
+    if not getattr(user, "is_authenticated", False) and not setting("ALLOW_GUEST_UPLOADS"):
+        raise PermissionError("Guests are not allowed to upload files")
+
+
+def upload_type(upload: Any, file_name: str | None = None) -> str:
+    """The type the upload would be served with (from its extension and its bytes; see ``filetypes``)."""
+    upload.seek(0)
+    content_type = served_type(_extension(upload_name(upload, file_name)), upload.chunks())
+    upload.seek(0)
+    return content_type
+
+
+def _store(row: File, upload: Any, file_name: str | None, user: Any) -> None:
+    """Save the upload's bytes under a server-made name and fix the type it will be served with."""
+    original = check_upload(user, upload, file_name)
     extension = _extension(original)
     digest = hashlib.md5(usedforsecurity=False)
     for chunk in upload.chunks():
@@ -96,8 +123,7 @@ def save_upload(*, user: Any, upload: Any = None, file_url: str | None = None, f
                 is_private: bool = False, folder: str = "Home", doctype: str | None = None,
                 docname: str | None = None, fieldname: str | None = None) -> File:
     """Store one upload (or record a ``file_url``), attach it, and answer the ``File`` row."""
-    if not getattr(user, "is_authenticated", False) and not setting("ALLOW_GUEST_UPLOADS"):
-        raise PermissionError("Guests are not allowed to upload files")
+    check_guest_upload(user)
     target_meta = attachment_target(doctype, docname, user)[0] if doctype and docname else None
     if upload is None and not file_url:
         raise ValidationError("No file attached")

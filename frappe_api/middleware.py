@@ -5,8 +5,9 @@ answers Frappe's JSON body, whatever raised it and wherever, other middleware
 included.
 
 ``LegacyCommandMiddleware``: Frappe's old ``cmd`` dispatch at the site root,
-used by the Python FrappeClient. ``POST /`` (or ``GET /``) with
-``cmd=<method>`` answers exactly as ``/api/method/<method>`` does
+used by the Python FrappeClient and frappe-js-sdk. ``POST /`` (or ``GET /``) with
+``cmd=<method>`` in the query string, the form or a JSON body (frappe-js-sdk's
+``forgetPassword``) answers exactly as ``/api/method/<method>`` does
 (``cmd=login``, ``cmd=logout``, ``cmd=frappe.client.get_value``...). Requests
 without ``cmd``, and every other path, go on to the host project untouched.
 """
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import sys
+
+import orjson
 from collections.abc import Callable
 from typing import Any
 
@@ -110,8 +113,24 @@ def _bad_request(exc: BaseException) -> fx.FrappeAPIException:
     return error
 
 
+def legacy_command(request: HttpRequest) -> str | None:
+    """The ``cmd`` of a request to the site root: from the query string, else (POST) the form or a JSON object
+    body; None when there is none (or the body is not JSON, or too large to read)."""
+    cmd = request.GET.get("cmd")
+    if cmd or request.method != "POST":
+        return cmd or None
+    if request.content_type != "application/json":
+        return request.POST.get("cmd") or None
+    try:
+        body = orjson.loads(request.body) if request.body else None
+    except orjson.JSONDecodeError:
+        return None
+    cmd = body.get("cmd") if isinstance(body, dict) else None
+    return cmd if isinstance(cmd, str) and cmd else None
+
+
 class LegacyCommandMiddleware:
-    """Route ``/?cmd=...`` to frappe_api's method views."""
+    """Route ``/?cmd=...`` (or a form or JSON body naming ``cmd``) to frappe_api's method views."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -123,6 +142,9 @@ class LegacyCommandMiddleware:
             cmd = request.GET.get("cmd") or (request.POST.get("cmd") if request.method == "POST" else None)
         except SuspiciousOperation as exc:  # an oversized form, too many fields: answered as the API would
             return error_response(request, exc if isinstance(exc, RequestDataTooBig) else _bad_request(exc))
+
+
+        cmd = legacy_command(request)
         if not cmd:
             return self.get_response(request)
         from .api.method import LoginView, LogoutView

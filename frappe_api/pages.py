@@ -1,5 +1,6 @@
-"""Frappe's web pages outside ``/api``: ``/login``, where the OAuth authorize endpoint sends guests, and
-``SPAPageView``, the page a host mounts at its single-page app's URL.
+"""Frappe's web pages outside ``/api``: ``/login``, where the OAuth authorize endpoint sends guests,
+``SPAPageView``, the page a host mounts at its single-page app's URL, and ``/update-password?key=...``,
+where the password reset mail leads.
 
 A plain HTML form posting ``usr``/``pwd`` (with Django's CSRF token), checked
 exactly as ``/api/method/login`` checks them (lockout and cross-origin rule included). After login
@@ -26,9 +27,10 @@ from .api.method import full_name, set_front_end_cookies, start_session
 from .auth.csrf import check_cross_origin
 from .auth.challenge import www_authenticate
 from .auth.login import authenticate_login
+from .auth.password_reset import check_new_password, set_new_password, user_for_key
 from .boot import boot_values
 from .conf import api_settings
-from .exceptions import FrappeAPIException
+from .exceptions import FrappeAPIException, ValidationError
 
 
 def safe_redirect_target(request: HttpRequest, target: str) -> str | None:
@@ -102,3 +104,42 @@ class SPAPageView(TemplateView):
         context["boot"] = boot_values(self.request, self.site_name)
         context["site_name"] = context["boot"]["site_name"]
         return context
+
+
+@method_decorator([csrf_protect, xframe_options_deny, never_cache], name="dispatch")
+class UpdatePasswordPageView(View):
+    """GET: the new-password form for a reset ``key`` (410 with Frappe's message when the key is used, invalid
+    or expired); POST: check the password with Django's validators, set it, log the user in here (their other
+    sessions end). The key never leaves in a Referer; the answer is never cached or framed."""
+
+    template_name = "frappe_api/update_password.html"
+
+    def _page(self, request: HttpRequest, *, status: int = 200, **context: Any) -> HttpResponse:
+        response = render(request, self.template_name, {"home_page": api_settings.HOME_PAGE, **context},
+                          status=status)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = request.GET.get("key", "")
+        user, problem = user_for_key(key)
+        if user is None:
+            return self._page(request, status=410, problem=problem)
+        return self._page(request, key=key)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = request.POST.get("key", "")
+        user, problem = user_for_key(key)
+        if user is None:
+            return self._page(request, status=410, problem=problem)
+        password = request.POST.get("new_password", "")
+        try:
+            check_cross_origin(request)
+            if password != request.POST.get("confirm_password", ""):
+                raise ValidationError("The two passwords do not match", title="Invalid Password")
+            set_new_password(request, user, check_new_password(password, user))
+        except FrappeAPIException as error:  # a foreign page (400), a password the validators refuse (417)
+            return self._page(request, status=error.http_status_code, key=key, error=str(error))
+        response = self._page(request, done=True, username=user.get_username())
+        set_front_end_cookies(request, response, user, full_name(user))
+        return response

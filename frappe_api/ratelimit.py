@@ -48,6 +48,14 @@ def clear_failures(key: str) -> None:
     shared_cache.delete_many([key, f"{key}:until"], local=True)
 
 
+def check_limit(name: str, parts: Iterable[str], limit: int, seconds: int) -> None:
+    """Count one call of ``name`` for the caller ``parts`` (an IP, an account...); 429 past ``limit`` calls in
+    ``seconds``."""
+    count = shared_cache.count(f"{api_settings.CACHE_PREFIX}:rl:{name}:{':'.join(parts)}", seconds)
+    if count is not None and count > limit:
+        raise RateLimitExceededError(MESSAGE)
+
+
 def rate_limit(key: str | None = None, limit: int | Callable[[], int] = 5, seconds: int = 86400,
                methods: str | Iterable[str] = "ALL", ip_based: bool = True) -> Callable[[F], F]:
     """Allow ``limit`` calls per ``seconds`` per caller (its IP, the argument ``key``, or both); then 429.
@@ -70,11 +78,7 @@ def rate_limit(key: str | None = None, limit: int | Callable[[], int] = 5, secon
                 parts = [client_ip(request)] if ip_based or not key else []
                 if key:
                     parts.append(str(kwargs.get(key, "")))
-                allowed = limit() if callable(limit) else limit
-                counter = f"{api_settings.CACHE_PREFIX}:rl:{name}:{':'.join(parts)}"
-                count = shared_cache.count(counter, seconds)
-                if count is not None and count > allowed:
-                    raise RateLimitExceededError(MESSAGE)
+                check_limit(name, parts, limit() if callable(limit) else limit, seconds)
             return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

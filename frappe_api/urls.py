@@ -12,7 +12,7 @@ from .api.base import NotFoundView
 from .api.files import file_patterns
 from .api.rpc import MethodV2View, MethodView, method_patterns
 from .api.urls import v1_patterns, v2_patterns
-from .pages import LoginPageView
+from .pages import LoginPageView, UpdatePasswordPageView
 
 app_name = "frappe_api"
 
@@ -38,5 +38,6 @@ urlpatterns = [
     path("api/", include((method_patterns(MethodView), "rpc"))),
     re_path(r"^api(?:/.*)?$", NotFoundView.as_view(), name="not-found"),
     path("login", LoginPageView.as_view(), name="login-page"),
+    path("update-password", UpdatePasswordPageView.as_view(), name="update-password-page"),
     path("", include((file_patterns, "files"))),
 ]

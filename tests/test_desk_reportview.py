@@ -137,10 +137,10 @@ def test_client_get_list_and_get_count_answer_debug_as_the_list_endpoints(admin_
 def test_an_unknown_method_beside_registered_ones_fails_without_an_invented_module_error(admin_client):
     """frappe/handler.py: "Failed to get method for command ..." (417); the module exists here, so no
     "No module named" is claimed for it."""
-    response = admin_client.post_json("/api/method/frappe.core.doctype.user.user.reset_password", {"user": "x"})
+    response = admin_client.post_json("/api/method/frappe.core.doctype.user.user.sign_up_twice", {"user": "x"})
     assert response.status_code == 417
     assert response.json()["exception"] == ("frappe.exceptions.ValidationError: Failed to get method for command "
-                                            "frappe.core.doctype.user.user.reset_password")
+                                            "frappe.core.doctype.user.user.sign_up_twice")
     handler = admin_client.get("/api/method/frappe.handler.nothing").json()["exception"]
     assert handler.endswith("Failed to get method for command frappe.handler.nothing")
     unknown = admin_client.get("/api/method/myapp.api.nothing").json()["exception"]

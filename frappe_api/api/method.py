@@ -6,17 +6,16 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseBase
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..auth.csrf import check_cross_origin
 from ..auth.login import authenticate_login
-from ..auth.session import end_sid_parameter_session
+from ..auth.session import end_sid_parameter_session, start_session
 from ..conf import api_settings
 from ..exceptions import CSRFTokenError
-from ..runtime import session_expiry_seconds
 from .base import FrappeAPIView
 
 FRONT_END_COOKIES = ("full_name", "user_id", "system_user", "user_image")
@@ -32,14 +31,6 @@ def clear_login_cookies(response: Any) -> None:
     for name in (settings.SESSION_COOKIE_NAME, *FRONT_END_COOKIES):
         response.delete_cookie(name, path=settings.SESSION_COOKIE_PATH, domain=settings.SESSION_COOKIE_DOMAIN,
                                samesite=settings.SESSION_COOKIE_SAMESITE)
-
-
-def start_session(request: HttpRequest, user: Any) -> None:
-    """Log ``user`` in on the request's session, for the site's session expiry."""
-    login(request, user)
-    expiry = session_expiry_seconds()
-    if expiry:
-        request.session.set_expiry(expiry)
 
 
 def set_front_end_cookies(request: HttpRequest, response: HttpResponseBase, user: Any, name: str) -> None:

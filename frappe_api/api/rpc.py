@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpResponseBase
@@ -9,9 +10,10 @@ from django.urls import re_path
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..rpc.context import response_keys
+from ..rpc.context import login_user, response_keys, response_status, server_messages
 from ..rpc.dispatch import execute
 from .base import FrappeAPIView
+from .method import full_name, set_front_end_cookies
 
 
 class MethodView(FrappeAPIView):
@@ -27,7 +29,15 @@ class MethodView(FrappeAPIView):
             return result
         body = {} if result is None else {self.result_key: result}
         body.update(response_keys(request))
-        return Response(body)
+        messages = server_messages(request)
+        if messages and self.api_version == 1:  # Frappe encodes each message, then the list, as JSON text
+            body["_server_messages"] = json.dumps([json.dumps(message) for message in messages])
+        response = Response(body, status=response_status(request))
+        user = login_user(request)
+        if user is not None:  # a fresh login: a dead session the request came with must not clear its cookies
+            request._request.frappe_session_expired = False
+            set_front_end_cookies(request._request, response, user, full_name(user))
+        return response
 
     get = post = put = patch = delete = call
 

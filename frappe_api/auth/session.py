@@ -17,12 +17,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user
+from django.contrib.auth import SESSION_KEY, get_user, login
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from rest_framework import authentication
 
+from ..runtime import session_expiry_seconds
 from .csrf import check_cross_origin
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -32,6 +33,14 @@ def enforce_csrf(request: Any) -> None:
     """Hold a session-authenticated request in any method but GET, HEAD and OPTIONS to the cross-origin rule."""
     if request.method not in SAFE_METHODS:
         check_cross_origin(request._request)
+
+
+def start_session(request: HttpRequest, user: Any) -> None:
+    """Log ``user`` in on the request's session (a new session key), for the site's session expiry."""
+    login(request, user)
+    expiry = session_expiry_seconds()
+    if expiry:
+        request.session.set_expiry(expiry)
 
 
 def _session_store(session_key: str) -> SessionBase:

@@ -66,3 +66,45 @@ def set_response_key(name: str, value: Any) -> None:
 def response_keys(request: Any) -> dict[str, Any]:
     """The top-level keys the calls made for ``request`` asked to answer."""
     return getattr(request, "frappe_response_keys", None) or {}
+
+
+def set_response_status(status: int) -> None:
+    """Answer the current call with HTTP ``status`` instead of 200, keeping its result as the body (Frappe's
+    ``frappe.local.response.http_status_code``)."""
+    request = _request.get()
+    if request is not None:
+        request.frappe_response_status = status
+
+
+def response_status(request: Any) -> int:
+    """The status the calls made for ``request`` asked for (200 when none did)."""
+    return getattr(request, "frappe_response_status", None) or 200
+
+
+def msgprint(message: str, title: str = "") -> None:
+    """Show ``message`` to the user with the answer of the current call (Frappe's ``_server_messages``)."""
+    request = _request.get()
+    if request is not None:
+        messages = getattr(request, "frappe_server_messages", None)
+        if messages is None:
+            messages = request.frappe_server_messages = []
+        messages.append({"message": message, "title": title, "indicator": "green"} if title
+                        else {"message": message})
+
+
+def server_messages(request: Any) -> list[dict[str, str]]:
+    """The messages the calls made for ``request`` asked to show."""
+    return getattr(request, "frappe_server_messages", None) or []
+
+
+def set_login(user: Any) -> None:
+    """The current call logged ``user`` in: its answer sets the front-end cookies (``user_id``, ``full_name``...)
+    as ``/api/method/login`` does."""
+    request = _request.get()
+    if request is not None:
+        request.frappe_login_user = user
+
+
+def login_user(request: Any) -> Any:
+    """The user a call made for ``request`` logged in, if any."""
+    return getattr(request, "frappe_login_user", None)
