@@ -25,6 +25,14 @@ def to_check(api_field: APIField, value: Any) -> bool:
     raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
 
 
+def without_nul(api_field: APIField, value: Any) -> Any:
+    """``value`` unchanged unless it is text holding a NUL character, which is a 417 on every database
+    (PostgreSQL cannot store or compare it)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError(f"Invalid value for {api_field.label}: it contains a NUL character")
+    return value
+
+
 def make_aware(value: datetime.datetime) -> datetime.datetime:
     """Read a naive datetime in the site's time zone."""
     if timezone.is_naive(value):
@@ -54,6 +62,4 @@ def to_python(api_field: APIField, value: Any, *, model_field: Any = None) -> An
         raise ValidationError(f"Invalid value for {api_field.label}: {value!r}") from None
     if isinstance(converted, datetime.datetime):
         converted = make_aware(converted)
-    if isinstance(converted, str) and "\x00" in converted:  # PostgreSQL cannot store it; no database should
-        raise ValidationError(f"Invalid value for {api_field.label}: it contains a NUL character")
-    return converted
+    return without_nul(api_field, converted)
