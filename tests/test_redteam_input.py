@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from example_project.demo.models import ToDo
 from frappe_api.models import File
 
 from .factories import NoteFactory, ToDoFactory
@@ -180,3 +181,67 @@ def test_a_nul_character_in_a_filter_is_a_417_on_every_database(admin_client, co
             "doctype": "ToDo", "fieldname": "name", "filters": filters})
     assert response.status_code == 417, response.content
     assert _message(response) == f"Invalid value for {label}: it contains a NUL character"
+
+
+# --- a like pattern too long for a database is a 417 -------------------------------------------------------------
+
+@pytest.mark.parametrize("operator", ["like", "not like"])
+@pytest.mark.parametrize("pattern", ["%" + "a" * 60_000 + "%", "界" * 20_000])
+@pytest.mark.parametrize("surface", ["v1", "v1-or", "v2", "get_count"])
+def test_a_like_pattern_past_what_a_database_takes_is_a_417(admin_client, operator, pattern, surface):
+    ToDoFactory(description="a")
+    condition = ["description", operator, pattern]
+    if surface == "v1":
+        response = admin_client.get("/api/resource/ToDo", {"filters": json.dumps([condition])})
+    elif surface == "v1-or":
+        response = admin_client.get("/api/resource/ToDo", {"or_filters": json.dumps([condition])})
+    elif surface == "v2":
+        response = admin_client.get("/api/v2/document/ToDo", {"filters": json.dumps([condition])})
+    else:
+        response = admin_client.post_json("/api/method/frappe.client.get_count", {"doctype": "ToDo",
+                                                                                   "filters": [condition]})
+    assert response.status_code == 417, response.content
+    assert _message(response) == "The pattern for Description is too long (at most 10000 characters)"
+
+
+
+# --- request size limits answer 413 in Frappe's body --------------------------------------------------------------
+
+MANY = "&".join(f"p{i}=1" for i in range(1_100))  # past Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000)
+
+
+@pytest.mark.parametrize("method,path", [
+    ("get", "/api/resource/ToDo"),
+    ("post", "/api/resource/ToDo"),
+    ("get", "/api/v2/document/ToDo"),
+    ("post", "/api/v2/document/ToDo"),
+    ("get", "/api/method/frappe.client.get_list"),
+    ("post", "/api/method/frappe.client.insert"),
+    ("get", "/api/v2/method/ping"),
+])
+def test_more_parameters_than_django_allows_is_a_413_not_a_500(admin_client, method, path):
+    if method == "get":
+        response = admin_client.get(f"{path}?{MANY}")
+    else:
+        response = admin_client.post(path, MANY, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413, response.content
+    assert response["Content-Type"] == "application/json"
+    assert _message(response) == "Too many parameters or files in the request"
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("post", "/api/resource/ToDo", {"description": "x" * 2_000}),
+    ("post", "/api/v2/document/ToDo", {"description": "x" * 2_000}),
+    ("put", "/api/resource/ToDo/T-size", {"description": "x" * 2_000}),
+    ("patch", "/api/v2/document/ToDo/T-size", {"description": "x" * 2_000}),
+    ("post", "/api/method/frappe.client.insert", {"doc": {"doctype": "ToDo", "description": "x" * 2_000}}),
+    ("post", "/api/v2/document/ToDo/bulk_insert", {"docs": [{"description": "x" * 100}] * 20}),
+])
+def test_a_json_body_past_djangos_upload_limit_is_a_413_as_a_form_body_is(admin_client, settings, method, path,
+                                                                         body):
+    ToDoFactory(name="T-size", description="kept")
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    response = getattr(admin_client, method)(path, json.dumps(body), content_type="application/json")
+    assert response.status_code == 413, response.content
+    assert _message(response) == "Request body too large"
+    assert [todo.description for todo in ToDo.objects.all()] == ["kept"]

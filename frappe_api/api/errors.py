@@ -15,7 +15,7 @@ import traceback
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError as DatabaseDataError
 from django.http import Http404
@@ -52,6 +52,8 @@ def to_frappe_exception(exc: BaseException) -> fx.FrappeAPIException:
         return fx.UnsupportedMediaType(str(exc.detail))
     if isinstance(exc, RequestDataTooBig):
         return fx.RequestEntityTooLarge("Request body too large")
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):  # Django's DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES
+        return fx.RequestEntityTooLarge("Too many parameters or files in the request")
     if isinstance(exc, (DatabaseDataError, OverflowError)):
         return fx.DataError("A value is out of range for the database")
     if isinstance(exc, (drf.ValidationError, DjangoValidationError)):
@@ -101,7 +103,7 @@ def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
     request = context.get("request")
     if error is not exc and not isinstance(exc, (drf.APIException, Http404, DjangoPermissionDenied,
                                                    DjangoValidationError, RequestDataTooBig, DatabaseDataError,
-                                                   OverflowError)):
+                                                   OverflowError, TooManyFieldsSent, TooManyFilesSent)):
         logger.error("Unhandled error on %s", getattr(request, "path", "?"), exc_info=exc)
     view = context.get("view")
     version = getattr(view, "api_version", 1)
