@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import decimal
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -62,4 +64,7 @@ def to_python(api_field: APIField, value: Any, *, model_field: Any = None) -> An
         raise ValidationError(f"Invalid value for {api_field.label}: {value!r}") from None
     if isinstance(converted, datetime.datetime):
         converted = make_aware(converted)
+    if (isinstance(converted, float) and not math.isfinite(converted)) or (
+            isinstance(converted, decimal.Decimal) and not converted.is_finite()):  # MariaDB cannot hold them
+        raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
     return without_nul(api_field, converted)

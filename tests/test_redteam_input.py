@@ -245,3 +245,47 @@ def test_a_json_body_past_djangos_upload_limit_is_a_413_as_a_form_body_is(admin_
     assert response.status_code == 413, response.content
     assert _message(response) == "Request body too large"
     assert [todo.description for todo in ToDo.objects.all()] == ["kept"]
+
+
+# --- NaN and infinities are a 417 on every database (MariaDB cannot store or compare them) ----------------------
+
+@pytest.fixture
+def customer(db):
+    from .factories import CustomerFactory
+
+    return CustomerFactory(customer_name="C-nan")
+
+
+def _order(item):
+    return {"customer": "C-nan", "transaction_date": "2024-01-01",
+            "items": [{"item_code": "i", "qty": 1, "rate": 1, **item}]}
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "inf", "1e400"])
+@pytest.mark.parametrize("surface", ["v1", "v2", "rpc"])
+def test_a_float_that_is_not_finite_is_a_417_and_nothing_is_stored(admin_client, customer, value, surface):
+    from example_project.demo.models import SalesOrder
+
+    body = _order({"discount_percentage": value})
+    if surface == "v1":
+        response = admin_client.post_json("/api/resource/Sales Order", body)
+    elif surface == "v2":
+        response = admin_client.post_json("/api/v2/document/Sales Order", body)
+    else:
+        response = admin_client.post_json("/api/method/frappe.client.insert", {"doc": {"doctype": "Sales Order",
+                                                                                      **body}})
+    assert response.status_code == 417, response.content
+    assert _message(response) == f"Invalid value for Discount percentage: {value!r}"
+    assert not SalesOrder.objects.exists()
+
+
+@pytest.mark.parametrize("condition,label", [
+    (["Sales Order Item", "discount_percentage", "<", "Infinity"], "Discount percentage"),
+    (["Sales Order Item", "discount_percentage", "=", "NaN"], "Discount percentage"),
+    (["Sales Order Item", "discount_percentage", "in", ["1", "-Infinity"]], "Discount percentage"),
+    (["Sales Order Item", "discount_percentage", "between", ["0", "1e400"]], "Discount percentage"),
+])
+def test_a_filter_on_a_number_that_is_not_finite_is_a_417(admin_client, condition, label):
+    response = admin_client.get("/api/resource/Sales Order", {"filters": json.dumps([condition])})
+    assert response.status_code == 417, response.content
+    assert _message(response).startswith(f"Invalid value for {label}: ")
