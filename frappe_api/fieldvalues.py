@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
@@ -25,6 +26,14 @@ def to_check(api_field: APIField, value: Any) -> bool:
     if text in FALSE_STRINGS:
         return False
     raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
+
+
+def without_nul(api_field: APIField, value: Any) -> Any:
+    """``value`` unchanged unless it is text holding a NUL character, which is a 417 on every database
+    (PostgreSQL cannot store or compare it)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError(f"Invalid value for {api_field.label}: it contains a NUL character")
+    return value
 
 
 def make_aware(value: datetime.datetime) -> datetime.datetime:
@@ -58,9 +67,10 @@ def to_python(api_field: APIField, value: Any, *, model_field: Any = None) -> An
         raise ValidationError(f"Invalid value for {api_field.label}: {value!r}") from None
     if isinstance(converted, datetime.datetime):
         converted = make_aware(converted)
-    if isinstance(converted, str) and "\x00" in converted:  # PostgreSQL cannot store it; no database should
-        raise ValidationError(f"Invalid value for {api_field.label}: it contains a NUL character")
-    return converted
+    if (isinstance(converted, float) and not math.isfinite(converted)) or (
+            isinstance(converted, Decimal) and not converted.is_finite()):  # MariaDB cannot hold them
+        raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
+    return without_nul(api_field, converted)
 
 
 def round_decimal(value: Decimal, places: int) -> Decimal:

@@ -39,6 +39,13 @@ def _extension(file_name: str) -> str:
     return extension if _SAFE_EXTENSION.match(extension) else ""
 
 
+def _clean_name(file_name: Any) -> str:
+    """A client's file name without directories or control characters (as Django cleans a multipart file's
+    name); ``file`` when nothing is left."""
+    base = os.path.basename(str(file_name or "").replace("\\", "/"))
+    return "".join(char for char in base if char.isprintable()).strip() or "file"
+
+
 def _check_type(file_name: str, content_type: str | None, user: Any) -> None:
     if getattr(user, "is_staff", False) or is_superuser(user):
         return
@@ -58,14 +65,14 @@ def _record_url(row: File, file_url: str, file_name: str | None, user: Any) -> N
     (whose bytes, type and privacy the new row then shares)."""
     parts = urlsplit(file_url)
     row.file_url = file_url
-    row.file_name = os.path.basename(file_name or parts.path) or "file"
+    row.file_name = _clean_name(file_name or parts.path)
     if parts.scheme or parts.netloc:
         _check_remote_url(file_url)
         return
     source = readable_file(file_url, user) if file_url.startswith(LOCAL_PREFIXES) else None
     if source is None:
         raise ValidationError(f"File URL not allowed: {file_url}")
-    row.file_name = os.path.basename(file_name or source.file_name) or "file"
+    row.file_name = _clean_name(file_name or source.file_name)
     if _extension(row.file_name) != _extension(source.file_name):
         raise ValidationError("The extension of a file cannot be changed")
     row.storage_path, row.content_type, row.is_private = source.storage_path, source.content_type, source.is_private
@@ -73,8 +80,8 @@ def _record_url(row: File, file_url: str, file_name: str | None, user: Any) -> N
 
 
 def upload_name(upload: Any, file_name: str | None = None) -> str:
-    """The name an upload is stored under (its last path part; ``file`` when empty)."""
-    return os.path.basename(str(file_name or upload.name or "file")).strip() or "file"
+    """The name an upload is stored under (its last path part, printable characters only; ``file`` when empty)."""
+    return _clean_name(file_name or upload.name)
 
 
 def check_upload(user: Any, upload: Any, file_name: str | None = None) -> str:
@@ -134,11 +141,16 @@ def save_upload(*, user: Any, upload: Any = None, file_url: str | None = None, f
         _store(row, upload, file_name, user)
     else:
         _record_url(row, file_url, file_name, user)
-    with transaction.atomic():
-        row.full_clean()
-        row.save(force_insert=True)
-        if target_meta is not None and fieldname:
-            document.update_doc(target_meta, docname, {fieldname: row.file_url}, user)
+    try:
+        with transaction.atomic():
+            row.full_clean()
+            row.save(force_insert=True)
+            if target_meta is not None and fieldname:
+                document.update_doc(target_meta, docname, {fieldname: row.file_url}, user)
+    except BaseException:
+        if upload is not None:  # nothing half written: bytes no row names are not kept
+            storage().delete(row.storage_path)
+        raise
     return row
 
 

@@ -15,7 +15,7 @@ import traceback
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError as DatabaseDataError
 from django.db import InterfaceError as DatabaseInterfaceError
@@ -63,6 +63,8 @@ def to_frappe_exception(exc: BaseException) -> fx.FrappeAPIException:
         error = fx.DatabaseUnavailable("The database is unavailable, please try again shortly")
         error.extra["retry_after"] = DATABASE_RETRY_AFTER
         return error
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):  # Django's DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES
+        return fx.RequestEntityTooLarge("Too many parameters or files in the request")
     if isinstance(exc, (DatabaseDataError, OverflowError)):
         return fx.DataError("A value is out of range for the database")
     if isinstance(exc, (drf.ValidationError, DjangoValidationError)):
@@ -108,7 +110,7 @@ def error_body(error: fx.FrappeAPIException, *, version: int, original: BaseExce
 
 # Exceptions mapped onto a Frappe error the client caused: nothing to log.
 EXPECTED = (drf.APIException, Http404, DjangoPermissionDenied, DjangoValidationError, RequestDataTooBig,
-            DatabaseDataError, OverflowError)
+            DatabaseDataError, OverflowError, TooManyFieldsSent, TooManyFilesSent)
 
 
 def report(exc: BaseException, error: fx.FrappeAPIException, path: str) -> None:

@@ -50,7 +50,8 @@ def read_body(stream: Any) -> bytes:
 
 
 class OrjsonParser(BaseParser):
-    """Parse a JSON body; an empty body is ``{}``, malformed or too deeply nested JSON a 417."""
+    """Parse a JSON body; an empty body is ``{}``, malformed or too deeply nested JSON a 417, and a body past
+    Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` a 413 (as for form bodies)."""
 
     media_type = "application/json"
 

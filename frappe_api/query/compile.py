@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Avg, Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
 from django.test.utils import CaptureQueriesContext
 
 from ..runtime import setting
@@ -38,6 +39,7 @@ _AGGREGATE_RE = re.compile(r"^(?P<fn>count|sum|avg|min|max)\s*\(\s*(?P<distinct>
 _FUNCTION_RE = re.compile(r"^\s*(?P<fn>[A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _SORT_CHARS = re.compile(r"^[A-Za-z0-9_\- ,`'\".()]*$")
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
+_NUMBERS = (models.IntegerField, models.FloatField, models.DecimalField, models.DurationField)
 
 Converter = Callable[[Any], Any]
 
@@ -163,7 +165,9 @@ class Compiler:
             if argument in ("*", "1") and function == "count":
                 lookup = self.meta.name.lookup
             else:
-                lookup, _ = self.column(argument)
+                lookup, api_field = self.column(argument)
+                if function != "count":
+                    lookup = _aggregated(function, lookup, api_field, text)
             expression = _AGGREGATES[function](lookup, distinct=bool(match.group("distinct")))
             return [SelectItem(alias or text, aggregate=expression)]
         if "(" in text:
@@ -197,6 +201,18 @@ class Compiler:
             else:
                 terms.append((self.column(expression)[0], direction))
         return terms
+
+
+def _aggregated(function: str, lookup: str, api_field: APIField, text: str) -> Any:
+    """What ``sum``/``avg``/``min``/``max`` run over, so every database accepts it: a Check as 0/1, sum and avg
+    only numbers, min and max anything but JSON (a 417 otherwise)."""
+    model_field = api_field.model_field
+    if isinstance(model_field, models.BooleanField):
+        return Cast(lookup, models.IntegerField())
+    if (function in ("sum", "avg") and not isinstance(model_field, _NUMBERS)) or isinstance(model_field,
+                                                                                           models.JSONField):
+        raise ValidationError(f"Cannot use {text}: {api_field.label} is not a number")
+    return lookup
 
 
 def _never_null(meta: DocTypeMeta, target: Any) -> bool:

@@ -24,7 +24,7 @@ from django_filters import FilterSet
 
 from ..conf import api_settings
 from ..exceptions import DataError, ValidationError
-from ..fieldvalues import make_aware, to_python
+from ..fieldvalues import make_aware, to_python, without_nul
 from ..meta import APIField, DocTypeMeta
 from . import lookups  # noqa: F401 - registers the frappe_like lookup
 from .timespan import date_range
@@ -38,6 +38,9 @@ _TEXT_TYPES = ("Data", "Text", "Select", "Link")
 _DATE_TYPES = ("Date", "Datetime")
 _PARSED_TYPES = ("Date", "Datetime", "Time")
 _BAD_NAME = re.compile(r"[,'();\n`\"\\]")
+# The longest ``like`` pattern: SQLite refuses patterns past 50,000 bytes, and this many characters stay under
+# that even at four bytes each, so every database answers the same.
+MAX_LIKE_LENGTH = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +127,7 @@ def coerce_value(api_field: APIField, value: Any) -> Any:
     if isinstance(value, (dict, list)):
         raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
     if api_field.fieldtype in _TEXT_TYPES and not api_field.is_link:
-        return str(value)
+        return without_nul(api_field, str(value))
     if api_field.fieldtype in _PARSED_TYPES and api_field.model_field is not None:
         text = str(value).strip()
         if api_field.fieldtype == "Datetime" and len(text) == 10:
@@ -233,7 +236,10 @@ def _is(api_field: APIField, value: Any) -> Q:
 def _like(api_field: APIField, value: Any) -> Q:
     if isinstance(value, (dict, list)) or value is None:
         raise ValidationError(f"Invalid value for {api_field.label}: {value!r}")
-    return Q(**{f"{api_field.lookup}__frappe_like": str(value)})
+    if len(str(value)) > MAX_LIKE_LENGTH:
+        raise ValidationError(f"The pattern for {api_field.label} is too long (at most {MAX_LIKE_LENGTH} "
+                              "characters)")
+    return Q(**{f"{api_field.lookup}__frappe_like": without_nul(api_field, str(value))})
 
 
 _COMPILERS: dict[str, Callable[[APIField, Any], Q]] = {

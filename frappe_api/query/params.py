@@ -11,6 +11,10 @@ import orjson
 from ..conf import api_settings
 from ..exceptions import ValidationError
 
+# Offsets and page lengths are clamped here: past it there are no rows anyway, and every database still
+# accepts it with a page added (SQL's BIGINT stops at 2**63 - 1).
+MAX_INT_PARAM = 2**62
+
 
 @dataclass(frozen=True, slots=True)
 class ListQuery:
@@ -73,7 +77,8 @@ def parse_bool(name: str, value: Any, default: bool) -> bool:
 
 
 def parse_int(name: str, value: Any, default: int) -> int:
-    """A non-negative integer parameter (Frappe's ``cint``, but a non-number is a 417)."""
+    """A non-negative integer parameter (Frappe's ``cint``, but a non-number is a 417); numbers past any
+    database's integers are clamped to ``MAX_INT_PARAM``."""
     if value is None or value == "":
         return default
     try:
@@ -82,7 +87,7 @@ def parse_int(name: str, value: Any, default: int) -> int:
         raise ValidationError(f"'{name}' must be an integer, got {value!r}") from None
     if number < 0:
         raise ValidationError(f"'{name}' must not be negative")
-    return number
+    return min(number, MAX_INT_PARAM)
 
 
 @dataclass(frozen=True)
