@@ -61,14 +61,18 @@ cd smoke
 cat >> smoke/settings.py <<'PY'
 
 # --- README "Using it in your project", and the OAuth section's settings
-from frappe_api.oauth.settings import PROVIDER_SETTINGS  # noqa: E402
+from django.conf import global_settings  # noqa: E402
+from frappe_api.oauth.settings import CLIENT_SECRET_HASHER, PROVIDER_SETTINGS  # noqa: E402
 
 INSTALLED_APPS += ["rest_framework", "oauth2_provider", "frappe_api", "frappe_api.oauth", "shop"]
 SESSION_COOKIE_NAME = "sid"
+SESSION_ENGINE = "frappe_api.sessions"
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
                   "frappe_api.middleware.SecureCookiesMiddleware")
+MIDDLEWARE.insert(0, "frappe_api.middleware.APIErrorMiddleware")
 MIDDLEWARE.append("frappe_api.middleware.LegacyCommandMiddleware")
 OAUTH2_PROVIDER = {**PROVIDER_SETTINGS}
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, CLIENT_SECRET_HASHER]
 PY
 cat > smoke/urls.py <<'PY'
 from django.contrib import admin
