@@ -9,6 +9,7 @@ from django.db.models import NOT_PROVIDED
 
 from .meta import APIField, DocTypeMeta
 from .permissions import RIGHTS
+from .registry import registry
 
 
 def _field(meta: DocTypeMeta, api_field: APIField, registry: Any) -> dict[str, Any]:
@@ -47,8 +48,6 @@ def _list_flags(meta: DocTypeMeta, fieldname: str) -> dict[str, int]:
 
 def describe(meta: DocTypeMeta) -> dict[str, Any]:
     """``name``, ``fields`` (standard fields left out, as in Frappe's Meta), naming, flags and permissions."""
-    from .registry import registry
-
     fields = [_field(meta, api_field, registry) for api_field in meta.fields.values() if not api_field.standard]
     for table in meta.child_tables.values():
         fields.append({"fieldname": table.fieldname, "fieldtype": "Table", "label": table.fieldname.title(),
