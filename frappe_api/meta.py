@@ -6,8 +6,8 @@ it to validate names, build querysets and serialise rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +102,20 @@ class VirtualTable:
 
     read: Callable[[list[Any]], dict[Any, list[dict[str, Any]]]]
     write: Callable[[Any, list[dict[str, Any]], Any], None]
+
+
+def names_in_order(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Comma-separated (or listed) names in their order, blanks and repeats dropped."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    return tuple(dict.fromkeys(part.strip() for part in value if part and part.strip()))
+
+
+def names_set(value: str | Iterable[str] | None) -> frozenset[str]:
+    """Comma-separated (or listed) names as a set, blanks dropped."""
+    return frozenset(names_in_order(value))
 
 
 @dataclass(frozen=True)
