@@ -29,7 +29,7 @@ from django.http.response import HttpResponseBase
 
 from . import exceptions as fx
 from .api.errors import error_body, error_headers, to_frappe_exception
-from .api.method import LoginView, LogoutView
+from .api.session import LoginView, LogoutView
 from .api.renderers import dumps
 from .api.rpc import MethodView
 from .auth.cookies import FRONT_END_COOKIES

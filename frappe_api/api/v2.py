@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from .. import document
 from ..conf import api_settings
-from ..doctype_meta import describe
+from ..frappe_meta import describe
 from ..document import listing
 from ..document import values
 from ..document.answer import written_doc

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from .. import document
-from ..doctype_meta import describe
+from ..frappe_meta import describe
 from ..document import listing
 from ..document.serialize import name_value
 from ..exceptions import DoesNotExistError, PermissionError

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from django.utils.module_loading import import_string
 
 from ..conf import api_settings
-from .typing import check_arguments, contract
+from .arguments import check_arguments, contract
 
 F = TypeVar("F", bound=Callable[..., Any])
 
