@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from .. import document
 from ..conf import api_settings
-from ..frappe_meta import describe
+from ..frappe_meta import as_frappe_meta
 from ..document import listing
 from ..document import values
 from ..document.answer import written_doc
@@ -175,7 +175,7 @@ class DocTypeMetaView(V2View):
         if not any(has_permission(owner, "select", request.user) for owner in owners):
             message = f"No permission for {doctype}"
             raise PermissionError(message, error_message=message)
-        return Response({"data": describe(meta)})
+        return Response({"data": as_frappe_meta(meta)})
 
 
 class DocTypeCountView(V2View):

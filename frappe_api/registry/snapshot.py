@@ -149,7 +149,7 @@ class Registry:
             self.refresh_if_stale()
         return self._by_model.get(model)
 
-    def describe(self, model: type[models.Model]) -> DocTypeMeta:
+    def meta_for_model(self, model: type[models.Model]) -> DocTypeMeta:
         """The DocType serving ``model``, or an ad-hoc description of it when it is not registered."""
         meta = self.for_model(model)
         if meta is None:
