@@ -11,6 +11,7 @@ from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError
 from ..fieldvalues import converter_for
 from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import DocTypeMeta
+from ..permissions import check_permission
 from ..registry import registry
 
 
@@ -118,6 +119,18 @@ def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False, us
         documents[0]["name"] = meta.doctype
     attach_children(meta, documents, include_nulls=include_nulls, user=user)
     return documents[0]
+
+
+def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = False,
+            expand: bool = False) -> dict[str, Any]:
+    """Read one document (child rows inline) through the read gate: ``read`` on the DocType, then on the
+    document (403 when it exists outside the user's rows, 404 when missing); ``expand`` replaces Links by
+    the linked documents the user may read."""
+    check_permission(meta, "read", user)
+    document = read_values(readable_meta(meta, user), name, include_nulls=include_nulls, user=user)
+    if expand:
+        expand_links(meta, document, user)
+    return document
 
 
 def expand_link_columns(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta, models.QuerySet], ...]
