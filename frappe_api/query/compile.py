@@ -46,6 +46,7 @@ ExpandColumns = tuple[tuple[int, DocTypeMeta, QuerySet], ...]
 """(column, linked DocType as the user reads it, the linked rows the user may read) per expanded Link."""
 ExpandLinks = Callable[[list[list[Any]], ExpandColumns], None]
 
+
 @dataclass(frozen=True, slots=True)
 class SelectItem:
     """One output column: its result key and either an ORM path or an aggregate."""
