@@ -24,8 +24,10 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
+# pytest, then the import contracts in pyproject.toml ([tool.importlinter]; docs/architecture.md).
 test: venv
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/lint-imports
 
 test-postgres: venv
 	DATABASE_URL=$${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/frappe_api} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
@@ -62,4 +64,4 @@ bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .import_linter_cache .grimp_cache

@@ -21,7 +21,7 @@ from .doctype_rules import row_errors
 from .meta import DocTypeOptions, has_owner_column, owner_column_error
 from .models import ApiRequestLog, ApiSettings, DocPerm, DocType
 from .permissions import ADMINISTRATOR, AUTOMATIC_ROLES, may_change_user
-from .registry import code_registrations, options_from_row
+from .registry import code_registrations
 
 CODE_OWNED = ("name", "model", "name_field", "naming_rule", "field_map", "sort_field", "sort_order",
               "title_field", "search_fields", "show_title_field_in_link", "hidden_fields", "read_only_fields",
@@ -32,7 +32,7 @@ def _row_options(row: DocType) -> DocTypeOptions | None:
     """The options the registry serves ``row`` with: the code's for a code DocType, else the row's own."""
     if row.source == DocType.SOURCE_CODE and row.name in code_registrations():
         return code_registrations()[row.name]
-    return options_from_row(row) if row.model_id else None
+    return row.options() if row.model_id else None
 
 
 def role_choices() -> list[tuple[str, str]]:

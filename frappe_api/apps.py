@@ -17,7 +17,7 @@ class FrappeApiConfig(AppConfig):
         from . import runtime
         from .models import ApiSettings, DocPerm, DocType
         from .query import lookups  # noqa: F401 - registers the frappe_like lookup
-        from .registry import invalidate_registry, sync_code_registrations
+        from .registry.sync import invalidate_registry, sync_code_registrations
 
         # Importing them registers the built-in methods.
         from .rpc import builtins, client, files, form, password, reportview, run_method, search  # noqa: F401

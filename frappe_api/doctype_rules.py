@@ -15,7 +15,7 @@ from django.db import models
 
 from .meta import build_meta, effective_name_field
 from .models import DocType
-from .registry import code_registrations, options_from_row
+from .registry import code_registrations
 
 _UNREACHABLE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 _INTEGER_FIELDS = (models.IntegerField, models.AutoField, models.BigAutoField, models.SmallAutoField)
@@ -101,7 +101,7 @@ def row_errors(row: DocType) -> dict[str, str]:
     errors.update(_json_problems(row))
     if errors or not row.model_id:
         return errors
-    options = options_from_row(row)
+    options = row.options()
     if options is None:
         return {"model": "This model is no longer installed."}
     try:

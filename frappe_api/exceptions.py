@@ -7,7 +7,6 @@ served; the API's exception handler turns them into Frappe's error body.
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
 from rest_framework.exceptions import APIException
@@ -173,7 +172,3 @@ class DatabaseUnavailable(FrappeAPIException):
 
     http_status_code = 503
 
-
-def is_frappe_exception(exc: builtins.BaseException) -> bool:
-    """True for the exceptions this module defines (and their subclasses)."""
-    return isinstance(exc, FrappeAPIException)

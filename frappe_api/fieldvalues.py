@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
@@ -13,6 +14,17 @@ from django.utils import timezone
 
 from .exceptions import ValidationError
 from .meta import APIField
+
+Converter = Callable[[Any], Any]
+
+
+def _to_check(value: Any) -> Any:
+    return None if value is None else int(value)
+
+
+def converter_for(api_field: APIField | None) -> Converter | None:
+    """A per-value conversion the renderer cannot do itself (Frappe's Check is 0/1, not a JSON boolean)."""
+    return _to_check if api_field is not None and api_field.fieldtype == "Check" else None
 
 TRUE_STRINGS = ("1", "true", "yes")
 FALSE_STRINGS = ("0", "false", "no", "")

@@ -6,8 +6,8 @@ it to validate names, build querysets and serialise rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +102,20 @@ class VirtualTable:
 
     read: Callable[[list[Any]], dict[Any, list[dict[str, Any]]]]
     write: Callable[[Any, list[dict[str, Any]], Any], None]
+
+
+def names_in_order(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Comma-separated (or listed) names in their order, blanks and repeats dropped."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    return tuple(dict.fromkeys(part.strip() for part in value if part and part.strip()))
+
+
+def names_set(value: str | Iterable[str] | None) -> frozenset[str]:
+    """Comma-separated (or listed) names as a set, blanks dropped."""
+    return frozenset(names_in_order(value))
 
 
 @dataclass(frozen=True)
@@ -255,51 +269,66 @@ def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Mod
     reverse relations to them become Table fields.
     """
     opts = options.model._meta
-    pk = opts.pk
     name_field = effective_name_field(options)
-    hidden = set(options.hidden_fields)
-    read_only = set(options.read_only_fields)
-    field_map = dict(options.field_map)
-    mapped_model_fields = {v for v in field_map.values() if v}
+    name_model_field = opts.get_field(name_field)
+    fields = _model_fields(options, name_field, name_field_of)
+    annotations = _computed_fields(options, fields)
+    return DocTypeMeta(
+        options=options,
+        name=fields["name"],
+        fields=fields,
+        write_only=dict(options.write_only_fields),
+        naming_rule=options.naming_rule or _default_naming_rule(name_model_field, name_field, opts.pk),
+        default_order=_default_order(options, fields),
+        annotations=annotations,
+        child_tables=_child_tables(options, child_doctypes or {}),
+    )
 
-    # Standard fields found by name unless the field map says otherwise.
+
+def _with_standard_fields(options: DocTypeOptions) -> dict[str, str | None]:
+    """The field map, plus every standard field the model has under its own name (unless the map says otherwise)."""
+    field_map = dict(options.field_map)
     for std in STANDARD_FIELDS:
         if std not in field_map:
             try:
-                opts.get_field(std)
+                options.model._meta.get_field(std)
             except Exception:  # noqa: BLE001 - FieldDoesNotExist and friends
                 continue
             field_map[std] = std
-            mapped_model_fields.add(std)
-    model_to_api = {model_name: api for api, model_name in field_map.items() if model_name}
+    return field_map
 
-    def make_field(api_name: str, model_field: models.Field, *, standard: bool = False) -> APIField:
-        fieldtype = frappe_fieldtype(model_field)
-        lookup = model_field.name
-        link_model = link_name_field = None
-        if fieldtype == "Link":
-            link_model = model_field.related_model
-            link_name_field = name_field_of(link_model)
-            target_pk = link_model._meta.pk.name
-            lookup = model_field.attname if link_name_field == target_pk else f"{model_field.name}__{link_name_field}"
-        blank = getattr(model_field, "blank", True)
-        reqd = not blank and not model_field.has_default() and not model_field.auto_created
-        return APIField(
-            fieldname=api_name,
-            lookup=lookup,
-            fieldtype=fieldtype,
-            label=_label(model_field, api_name),
-            model_field=model_field,
-            attname=model_field.name,
-            link_model=link_model,
-            link_name_field=link_name_field,
-            reqd=reqd and not standard,
-            read_only=api_name in read_only or model_field.name in read_only,
-            standard=standard,
-        )
 
-    name_model_field = opts.get_field(name_field)
-    name_api = APIField(
+def _api_field(api_name: str, model_field: models.Field, name_field_of: Callable[[type[models.Model]], str],
+               read_only: frozenset[str], *, standard: bool = False) -> APIField:
+    """The API field for a concrete model field; a Link reads and writes the target's document name."""
+    fieldtype = frappe_fieldtype(model_field)
+    lookup = model_field.name
+    link_model = link_name_field = None
+    if fieldtype == "Link":
+        link_model = model_field.related_model
+        link_name_field = name_field_of(link_model)
+        target_pk = link_model._meta.pk.name
+        lookup = model_field.attname if link_name_field == target_pk else f"{model_field.name}__{link_name_field}"
+    blank = getattr(model_field, "blank", True)
+    reqd = not blank and not model_field.has_default() and not model_field.auto_created
+    return APIField(
+        fieldname=api_name,
+        lookup=lookup,
+        fieldtype=fieldtype,
+        label=_label(model_field, api_name),
+        model_field=model_field,
+        attname=model_field.name,
+        link_model=link_model,
+        link_name_field=link_name_field,
+        reqd=reqd and not standard,
+        read_only=api_name in read_only or model_field.name in read_only,
+        standard=standard,
+    )
+
+
+def _name_api_field(name_model_field: models.Field) -> APIField:
+    """The document's ``name``, over the model field holding it."""
+    return APIField(
         fieldname="name",
         lookup=name_model_field.name,
         fieldtype="Data" if not isinstance(name_model_field, models.AutoField) else "Int",
@@ -308,11 +337,24 @@ def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Mod
         attname=name_model_field.name,
         standard=True,
     )
-    fields: dict[str, APIField] = {"name": name_api}
+
+
+def _model_fields(options: DocTypeOptions, name_field: str, name_field_of: Callable[[type[models.Model]], str]
+                  ) -> dict[str, APIField]:
+    """``name``, then the standard fields, then every other concrete model field the options do not hide, under
+    its API name (a model field ``name`` not holding the document name becomes ``<model>_name``)."""
+    opts = options.model._meta
+    pk = opts.pk
+    hidden, read_only = options.hidden_fields, options.read_only_fields
+    field_map = _with_standard_fields(options)
+    mapped_model_fields = {v for v in field_map.values() if v}
+    model_to_api = {model_name: api for api, model_name in field_map.items() if model_name}
+
+    fields: dict[str, APIField] = {"name": _name_api_field(opts.get_field(name_field))}
     for std in STANDARD_FIELDS:
         model_name = field_map.get(std)
         if model_name:
-            fields[std] = make_field(std, opts.get_field(model_name), standard=True)
+            fields[std] = _api_field(std, opts.get_field(model_name), name_field_of, read_only, standard=True)
 
     for model_field in opts.concrete_fields:
         if model_field.name in mapped_model_fields and model_field.name not in model_to_api:
@@ -324,18 +366,27 @@ def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Mod
             continue
         if model_field is pk and (model_field.auto_created or model_field.name == name_field):
             continue  # the primary key is `name` itself, or an internal id behind a named document
-        fields[api_name] = make_field(api_name, model_field)
+        fields[api_name] = _api_field(api_name, model_field, name_field_of, read_only)
+    return fields
 
+
+def _computed_fields(options: DocTypeOptions, fields: dict[str, APIField]) -> dict[str, Combinable]:
+    """Add the read-only computed fields to ``fields``; answer their ORM annotations by alias."""
     annotations: dict[str, Combinable] = {}
     for api_name, expression in options.computed_fields.items():
         alias = f"_frappe_{api_name}"
         annotations[alias] = expression
         fields[api_name] = APIField(fieldname=api_name, lookup=alias, fieldtype="Data",
                                     label=_label(None, api_name), read_only=True)
+    return annotations
 
+
+def _child_tables(options: DocTypeOptions, child_doctypes: Mapping[type[models.Model], str]
+                  ) -> dict[str, ChildTable]:
+    """The Table fields: reverse one-to-many relations from child-table DocTypes' models."""
     child_tables: dict[str, ChildTable] = {}
-    for relation in opts.related_objects:
-        child_doctype = (child_doctypes or {}).get(relation.related_model)
+    for relation in options.model._meta.related_objects:
+        child_doctype = child_doctypes.get(relation.related_model)
         if child_doctype and relation.one_to_many:
             accessor = relation.get_accessor_name()
             child_tables[accessor] = ChildTable(
@@ -345,18 +396,7 @@ def build_meta(options: DocTypeOptions, name_field_of: Callable[[type[models.Mod
                 parent_field=relation.field.name,
                 parent_attname=relation.field.attname,
             )
-
-    naming_rule = options.naming_rule or _default_naming_rule(name_model_field, name_field, pk)
-    return DocTypeMeta(
-        options=options,
-        name=name_api,
-        fields=fields,
-        write_only=dict(options.write_only_fields),
-        naming_rule=naming_rule,
-        default_order=_default_order(options, fields),
-        annotations=annotations,
-        child_tables=child_tables,
-    )
+    return child_tables
 
 
 def _default_order(options: DocTypeOptions, fields: Mapping[str, APIField]) -> tuple[tuple[str, str], ...]:

@@ -21,6 +21,7 @@ import orjson
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +29,10 @@ from django.http.response import HttpResponseBase
 
 from . import exceptions as fx
 from .api.errors import error_body, error_headers, to_frappe_exception
+from .api.session import LoginView, LogoutView
 from .api.renderers import dumps
+from .api.rpc import MethodView
+from .auth.cookies import FRONT_END_COOKIES
 
 logger = logging.getLogger("frappe_api")
 
@@ -147,9 +151,6 @@ class LegacyCommandMiddleware:
         cmd = legacy_command(request)
         if not cmd:
             return self.get_response(request)
-        from .api.method import LoginView, LogoutView
-        from .api.rpc import MethodView
-
         if cmd == "login":
             response = LoginView.as_view()(request)
         elif cmd == "logout":
@@ -169,10 +170,6 @@ class SecureCookiesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
-
-        from .api.method import FRONT_END_COOKIES
-
         response = self.get_response(request)
         if request.is_secure():
             for name in (settings.SESSION_COOKIE_NAME, *FRONT_END_COOKIES):

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from .meta import DocTypeOptions, names_in_order, names_set, sensitive_fields
+from .permissions import PermRule
 from .settings_rules import budget_problem, positive_problem, session_expiry_problem, time_zone_problem
 
 SORT_ORDERS = [("desc", "Descending"), ("asc", "Ascending")]
@@ -86,6 +88,45 @@ class DocType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def options(self) -> DocTypeOptions | None:
+        """This row's registration options (None if its model is gone); ValueError for a stored field map or
+        permission levels of the wrong shape. Fields holding credentials (``meta.sensitive_fields``) are hidden
+        on an admin DocType unless the field map names them."""
+        model = self.model.model_class()
+        if model is None:
+            return None
+        field_map, permlevels = self.field_map or {}, self.field_permlevels or {}
+        if not isinstance(field_map, dict) or not all(isinstance(v, str) or v is None for v in field_map.values()):
+            raise ValueError(f"the field map {field_map!r} is not an object of field names")
+        if not isinstance(permlevels, dict) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in permlevels.values()):
+            raise ValueError(f"the field permission levels {permlevels!r} are not an object of levels")
+        field_map = dict(field_map)
+        hidden = names_set(self.hidden_fields)
+        if self.source != self.SOURCE_CODE:
+            hidden |= sensitive_fields(model) - {value for value in field_map.values() if value}
+        return DocTypeOptions(
+            doctype=self.name,
+            model=model,
+            name_field=self.name_field or None,
+            naming_rule=self.naming_rule,
+            field_map=field_map,
+            sort_field=self.sort_field or None,
+            sort_order=self.sort_order or "desc",
+            title_field=self.title_field or None,
+            search_fields=names_in_order(self.search_fields),
+            show_title_field_in_link=self.show_title_field_in_link,
+            hidden_fields=hidden,
+            read_only_fields=names_set(self.read_only_fields),
+            istable=self.istable,
+            is_submittable=self.is_submittable,
+            field_permlevels=dict(permlevels),
+            permissions=tuple(PermRule.from_mapping(perm.as_mapping()) for perm in self.permissions.all())
+            if self.pk else (),
+            primary=bool(self.primary_for_model),
+            source=self.source,
+        )
 
 
 class Series(models.Model):

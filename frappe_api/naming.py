@@ -25,6 +25,7 @@ from django.utils import timezone
 from .conf import api_settings
 from .exceptions import MandatoryError, NameError, ValidationError
 from .meta import DocTypeMeta
+from .models import Series
 
 HASH_ALPHABET = string.ascii_lowercase + string.digits
 HASH_LENGTH = 10
@@ -60,8 +61,6 @@ def validate_name(meta: DocTypeMeta, name: Any) -> str:
 
 def next_in_series(prefix: str) -> int:
     """Increment and answer the counter of ``prefix`` (row-locked until the transaction ends)."""
-    from .models import Series
-
     with transaction.atomic():
         if not Series.objects.filter(name=prefix).update(current=F("current") + 1):
             try:

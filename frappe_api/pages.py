@@ -23,11 +23,12 @@ from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.csrf import csrf_protect
 from django.views.generic import TemplateView
 
-from .api.method import full_name, set_front_end_cookies, start_session
+from .auth.cookies import full_name, set_front_end_cookies
 from .auth.csrf import check_cross_origin
 from .auth.challenge import www_authenticate
 from .auth.login import authenticate_login
 from .auth.password_reset import check_new_password, set_new_password, user_for_key
+from .auth.session import start_session
 from .boot import boot_values
 from .conf import api_settings
 from .exceptions import FrappeAPIException, ValidationError

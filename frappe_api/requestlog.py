@@ -14,10 +14,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from .runtime import setting
+from .models import ApiRequestLog
 from .permissions import user_name
 from .ratelimit import client_ip
 from .resilience import log_degraded
+from .runtime import setting
 
 
 class RequestLogMiddleware:
@@ -40,8 +41,6 @@ class RequestLogMiddleware:
 
 def write(row: dict[str, Any]) -> None:
     """Insert one log row; any failure goes to the logger."""
-    from .models import ApiRequestLog
-
     try:
         if row.get("ip_address") == "unknown":
             row["ip_address"] = None

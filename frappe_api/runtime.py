@@ -21,9 +21,11 @@ import time
 
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.db.utils import DatabaseError
 
 from .conf import api_settings
 from . import settings_rules
+from .models import ApiSettings
 from .resilience import RETRY_SECONDS, log_degraded, shared_cache
 
 FIELDS = {
@@ -88,10 +90,6 @@ def remember(key: str, value: Any) -> None:
 
 def values() -> dict[str, Any]:
     """The stored row's values (empty when none is stored), from the cache when possible."""
-    from django.db.utils import DatabaseError
-
-    from .models import ApiSettings
-
     stored = cached(_cache_key())
     if stored is not None:
         return stored

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import runtime
+from ..auth.cookies import clear_login_cookies
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, ValidationError
 from ..meta import DocTypeMeta
@@ -74,8 +75,6 @@ class FrappeAPIView(APIView):
                 str(value) for value in budget)
         if getattr(request._request, "frappe_session_expired", False) and isinstance(response, Response) \
                 and isinstance(response.data, dict):
-            from .method import clear_login_cookies
-
             response.data["session_expired"] = 1
             clear_login_cookies(response)
         return response

@@ -26,7 +26,7 @@ class FrappeFilterBackend(BaseFilterBackend):
     """
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
-        compiler = Compiler(registry.describe(queryset.model), getattr(request, "user", None) or AnonymousUser())
+        compiler = Compiler(registry.meta_for_model(queryset.model), getattr(request, "user", None) or AnonymousUser())
         params = request.query_params
         queryset = filter_queryset(compiler.meta, queryset, parse_json_param("filters", params.get("filters")),
                                    parse_json_param("or_filters", params.get("or_filters")), compiler)

@@ -10,10 +10,10 @@ from django.urls import re_path
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..auth.cookies import full_name, set_front_end_cookies
 from ..rpc.context import login_user, response_keys, response_status, server_messages
 from ..rpc.dispatch import execute
 from .base import FrappeAPIView
-from .method import full_name, set_front_end_cookies
 
 
 class MethodView(FrappeAPIView):

@@ -3,19 +3,19 @@
 
 from django.urls import re_path
 
-from . import method, v1, v2
+from . import session, v1, v2
 
 v1_patterns = [
-    re_path(r"^method/login/?$", method.LoginView.as_view(), name="login"),
-    re_path(r"^method/logout/?$", method.LogoutView.as_view(), name="logout"),
+    re_path(r"^method/login/?$", session.LoginView.as_view(), name="login"),
+    re_path(r"^method/logout/?$", session.LogoutView.as_view(), name="logout"),
     re_path(r"^resource/(?P<doctype>[^/]+)/?$", v1.ResourceListView.as_view(), name="resource-list"),
     re_path(r"^resource/(?P<doctype>[^/]+)/(?P<name>.+?)/?$", v1.ResourceDetailView.as_view(),
             name="resource-detail"),
 ]
 
 v2_patterns = [
-    re_path(r"^method/login/?$", method.LoginV2View.as_view(), name="login"),
-    re_path(r"^method/logout/?$", method.LogoutV2View.as_view(), name="logout"),
+    re_path(r"^method/login/?$", session.LoginV2View.as_view(), name="login"),
+    re_path(r"^method/logout/?$", session.LogoutV2View.as_view(), name="logout"),
     re_path(r"^document/(?P<doctype>[^/]+)/bulk_delete/?$", v2.BulkView.as_view(action="delete")),
     re_path(r"^document/(?P<doctype>[^/]+)/bulk_update/?$", v2.BulkView.as_view(action="update")),
     re_path(r"^document/(?P<doctype>[^/]+)/bulk_insert/?$", v2.BulkView.as_view(action="insert")),

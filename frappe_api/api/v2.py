@@ -14,12 +14,14 @@ from rest_framework.response import Response
 
 from .. import document
 from ..conf import api_settings
-from ..doctype_meta import describe
+from ..frappe_meta import as_frappe_meta
 from ..document import listing
+from ..document import values
 from ..document.answer import written_doc
 from ..document.serialize import not_found
 from ..exceptions import FrappeAPIException, PermissionError, ValidationError
 from ..gate import readable_meta
+from ..naming import make_hash
 from ..permissions import check_permission, has_permission, permission_scope, user_name
 from ..registry import registry
 from ..query.params import parse_int, parse_json_param
@@ -152,9 +154,6 @@ def add_comment(meta: Any, name: Any, text: Any, user: Any) -> dict[str, Any]:
     comment = comment_meta.model(reference_doctype=meta.doctype, reference_name=str(name), content=text,
                                  comment_type="Comment", comment_email=user_name(user))
     with transaction.atomic():
-        from ..document import values
-        from ..naming import make_hash
-
         values.stamp(comment_meta, comment, user, creating=True)
         comment.name = make_hash()
         values.full_clean(comment_meta, comment)
@@ -176,7 +175,7 @@ class DocTypeMetaView(V2View):
         if not any(has_permission(owner, "select", request.user) for owner in owners):
             message = f"No permission for {doctype}"
             raise PermissionError(message, error_message=message)
-        return Response({"data": describe(meta)})
+        return Response({"data": as_frappe_meta(meta)})
 
 
 class DocTypeCountView(V2View):

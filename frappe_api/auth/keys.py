@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from ..models import ApiKey
+
 KEY_ALPHABET = string.ascii_lowercase + string.digits
 KEY_LENGTH = 15
 _DUMMY_HASH = "0" * 64
@@ -28,8 +30,6 @@ def hash_secret(secret: str) -> str:
 
 def generate_keys(user: Any) -> tuple[str, str]:
     """A new key pair for ``user`` (the old secret stops working at once); the secret is returned only now."""
-    from ..models import ApiKey
-
     api_key = "".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH))
     api_secret = "".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH))
     with transaction.atomic():
@@ -40,8 +40,6 @@ def generate_keys(user: Any) -> tuple[str, str]:
 
 def user_for_keys(api_key: str, api_secret: str) -> Any:
     """The active user holding this key pair, or None. Unknown keys and wrong secrets take the same path."""
-    from ..models import ApiKey
-
     storable = "\x00" not in api_key and len(api_key) <= ApiKey._meta.get_field("api_key").max_length
     row = ApiKey.objects.select_related("user").filter(api_key=api_key).first() if storable else None
     stored = row.secret_hash if row is not None else _DUMMY_HASH

@@ -37,8 +37,9 @@ from ..fieldvalues import make_aware
 from ..meta import DocTypeMeta
 from ..permissions import (SYSTEM_MANAGER, check_document, check_makes_no_superuser, check_permission, is_superuser,
                            user_roles)
+from ..registry import registry
 from . import attachments, tables, values
-from .serialize import name_value, not_found
+from .serialize import name_value, not_found, single_instance
 
 DRAFT, SUBMITTED, CANCELLED = 0, 1, 2
 _STATUS_LABEL = {DRAFT: "Draft", SUBMITTED: "Submitted", CANCELLED: "Cancelled"}
@@ -79,15 +80,6 @@ def load_for_update(meta: DocTypeMeta, name: Any) -> models.Model:
         return meta.model._default_manager.select_for_update().get(**{meta.name.attname: name_value(meta, name)})
     except ObjectDoesNotExist:
         raise not_found(meta, name) from None
-
-
-def single_instance(meta: DocTypeMeta, *, lock: bool = False) -> models.Model:
-    """The one record of a Single DocType, created with its defaults the first time it is needed."""
-    manager = meta.model._default_manager
-    instance = (manager.select_for_update() if lock else manager).order_by("pk").first()
-    if instance is None:
-        instance = manager.create()
-    return instance
 
 
 def docstatus_of(meta: DocTypeMeta, instance: models.Model) -> int:
@@ -347,8 +339,6 @@ def delete_doc(meta: DocTypeMeta, name: Any, user: Any, *, instance: models.Mode
 
 
 def _link_exists(meta: DocTypeMeta, name: Any, exc: ProtectedError | RestrictedError) -> LinkExistsError:
-    from ..registry import registry
-
     linked = next(iter(getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or []),
                   None)
     if linked is None:

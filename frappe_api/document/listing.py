@@ -16,6 +16,7 @@ from ..query import compile_list, fetch_rows, fetch_rows_with_debug, parse_list_
 from ..query.compile import Compiler, filter_queryset
 from ..query.params import parse_json_param
 from ..registry import registry
+from .serialize import expand_link_columns
 
 
 def meta_for(doctype: Any, user: Any) -> DocTypeMeta:
@@ -66,8 +67,8 @@ def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
     meta, parent = _listed_through(meta, params.get("parent"))
     compiled = compile_list(meta, query, rows, user=user, parent=parent)
     if query.debug and api_settings.DEBUG_PERMISSION(user):
-        return fetch_rows_with_debug(compiled)
-    return fetch_rows(compiled), None
+        return fetch_rows_with_debug(compiled, expand_link_columns)
+    return fetch_rows(compiled, expand_link_columns), None
 
 
 def count_queryset(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> QuerySet:

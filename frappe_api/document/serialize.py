@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 
 from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError
+from ..fieldvalues import converter_for
 from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import DocTypeMeta
-from ..query.compile import converter_for
+from ..permissions import check_permission
 from ..registry import registry
 
 
@@ -28,6 +29,15 @@ def name_value(meta: DocTypeMeta, name: Any) -> Any:
     if isinstance(value, str) and "\x00" in value:  # no stored name holds one (PostgreSQL cannot even look it up)
         raise not_found(meta, name)
     return value
+
+
+def single_instance(meta: DocTypeMeta, *, lock: bool = False) -> models.Model:
+    """The one record of a Single DocType, created with its defaults the first time it is needed."""
+    manager = meta.model._default_manager
+    instance = (manager.select_for_update() if lock else manager).order_by("pk").first()
+    if instance is None:
+        instance = manager.create()
+    return instance
 
 
 def serialize_rows(meta: DocTypeMeta, queryset: models.QuerySet, *, include_nulls: bool = False
@@ -92,8 +102,6 @@ def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False, us
     sees it (``readable_meta``); a document outside the rows the user may read
     is a 403 (404 when it does not exist), and child fields are the user's."""
     if meta.options.issingle:
-        from .lifecycle import single_instance
-
         single_instance(meta)
         queryset = meta.queryset()[:1]
     else:
@@ -111,6 +119,33 @@ def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False, us
         documents[0]["name"] = meta.doctype
     attach_children(meta, documents, include_nulls=include_nulls, user=user)
     return documents[0]
+
+
+def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = False,
+            expand: bool = False) -> dict[str, Any]:
+    """Read one document (child rows inline) through the read gate: ``read`` on the DocType, then on the
+    document (403 when it exists outside the user's rows, 404 when missing); ``expand`` replaces Links by
+    the linked documents the user may read."""
+    check_permission(meta, "read", user)
+    document = read_values(readable_meta(meta, user), name, include_nulls=include_nulls, user=user)
+    if expand:
+        expand_links(meta, document, user)
+    return document
+
+
+def expand_link_columns(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta, models.QuerySet], ...]
+                        ) -> None:
+    """Replace the Link values of list rows (``expand``: column, linked DocType as the user reads it, the linked
+    rows the user may read) by the linked documents the user may read: one query per expanded field."""
+    for index, target, readable in expand:
+        names = {row[index] for row in rows if row[index] is not None}
+        if not names:
+            continue
+        documents = {doc["name"]: doc for doc in serialize_rows(
+            target, readable.filter(**{f"{target.name.lookup}__in": names}))}
+        for row in rows:
+            if row[index] is not None:
+                row[index] = documents.get(row[index], row[index])
 
 
 def expand_links(meta: DocTypeMeta, document: dict[str, Any], user: Any) -> None:

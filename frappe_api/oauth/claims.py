@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from oauth2_provider.settings import oauth2_settings
 
+from ..auth.cookies import full_name
 from ..permissions import user_roles
 
 
@@ -36,8 +37,6 @@ def issuer(request: Any) -> str:
 def user_claims(user: Any, request: Any) -> dict[str, Any]:
     """``sub`` (the user's name in the API), ``name``, ``given_name``, ``family_name``, ``email``, ``roles``
     (sorted) and ``iss``."""
-    from ..api.method import full_name
-
     return {
         "sub": user.get_username(),
         "name": full_name(user),

@@ -15,12 +15,11 @@ from typing import Any
 from oauth2_provider.scopes import BaseScopes
 
 from ..conf import api_settings
+from .models import ApplicationScopes
 
 
 def application_scopes(application: Any) -> list[str]:
     """The scopes ``application`` may be granted: never ``openid`` when it has no id_token algorithm."""
-    from .models import ApplicationScopes
-
     try:
         granted = application.frappe_scopes.as_list()
     except (ApplicationScopes.DoesNotExist, AttributeError):

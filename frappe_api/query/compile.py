@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ..runtime import setting
 from ..exceptions import DataError, ValidationError
+from ..fieldvalues import Converter, converter_for
 from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import APIField, DocTypeMeta
 from ..registry import registry
@@ -41,16 +42,9 @@ _SORT_CHARS = re.compile(r"^[A-Za-z0-9_\- ,`'\".()]*$")
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 _NUMBERS = (models.IntegerField, models.FloatField, models.DecimalField, models.DurationField)
 
-Converter = Callable[[Any], Any]
-
-
-def _to_check(value: Any) -> Any:
-    return None if value is None else int(value)
-
-
-def converter_for(api_field: APIField | None) -> Converter | None:
-    """A per-value conversion the renderer cannot do itself (Frappe's Check is 0/1, not a JSON boolean)."""
-    return _to_check if api_field is not None and api_field.fieldtype == "Check" else None
+ExpandColumns = tuple[tuple[int, DocTypeMeta, QuerySet], ...]
+"""(column, linked DocType as the user reads it, the linked rows the user may read) per expanded Link."""
+ExpandLinks = Callable[[list[list[Any]], ExpandColumns], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +65,7 @@ class CompiledList:
     keys: tuple[str, ...]
     converters: tuple[tuple[int, Converter], ...]
     as_dict: bool
-    expand: tuple[tuple[int, DocTypeMeta, QuerySet], ...] = field(default_factory=tuple)
+    expand: ExpandColumns = field(default_factory=tuple)
     """(column, linked DocType as the user reads it, the linked rows the user may read) per expanded Link."""
     children: tuple[ChildColumn, ...] = ()
     """Child-row columns (``{table: [fields]}``), read after the parent rows (whose pk ends each tuple)."""
@@ -352,23 +346,12 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = No
     return CompiledList(queryset, keys, converters, query.as_dict, expand_at, children)
 
 
-def _expand(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta, QuerySet], ...]) -> None:
-    """Replace Link values by the linked documents the user may read: one query per expanded field."""
-    from ..document import serialize_rows
+def fetch_rows(compiled: CompiledList, expand_links: ExpandLinks | None = None
+               ) -> list[dict[str, Any]] | list[list[Any]]:
+    """Run the query once and shape its rows as Frappe does (dicts, or lists with ``as_dict=0``).
 
-    for index, target, readable in expand:
-        names = {row[index] for row in rows if row[index] is not None}
-        if not names:
-            continue
-        documents = {doc["name"]: doc for doc in serialize_rows(
-            target, readable.filter(**{f"{target.name.lookup}__in": names}))}
-        for row in rows:
-            if row[index] is not None:
-                row[index] = documents.get(row[index], row[index])
-
-
-def fetch_rows(compiled: CompiledList) -> list[dict[str, Any]] | list[list[Any]]:
-    """Run the query once and shape its rows as Frappe does (dicts, or lists with ``as_dict=0``)."""
+    ``expand_links(rows, compiled.expand)`` replaces the expanded Link columns by the linked documents
+    (``frappe_api.document.serialize.expand_link_columns``); a query asking for ``expand`` needs it."""
     rows: list[Any] = list(compiled.queryset)
     if compiled.children:
         rows = attach_child_rows(rows, compiled.children)
@@ -377,17 +360,21 @@ def fetch_rows(compiled: CompiledList) -> list[dict[str, Any]] | list[list[Any]]
         for row in rows:
             for index, convert in compiled.converters:
                 row[index] = convert(row[index])
-        _expand(rows, compiled.expand)
+        if compiled.expand:
+            if expand_links is None:
+                raise TypeError("this query expands Link fields: fetch_rows needs expand_links")
+            expand_links(rows, compiled.expand)
     if not compiled.as_dict:
         return [list(row) for row in rows]
     keys = compiled.keys
     return [dict(zip(keys, row)) for row in rows]
 
 
-def fetch_rows_with_debug(compiled: CompiledList) -> tuple[list[Any], list[str]]:
+def fetch_rows_with_debug(compiled: CompiledList, expand_links: ExpandLinks | None = None
+                          ) -> tuple[list[Any], list[str]]:
     """``fetch_rows`` plus Frappe's debug lines: the SQL (parameters shown inline) and its execution time."""
     started = time.perf_counter()
-    rows = fetch_rows(compiled)
+    rows = fetch_rows(compiled, expand_links)
     elapsed = time.perf_counter() - started
     return rows, [str(compiled.queryset.query), f"Execution time: {elapsed:.4f} sec"]
 

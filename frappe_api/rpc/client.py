@@ -32,6 +32,7 @@ from ..permissions import (
 )
 from ..query.compile import count_with_debug
 from ..query.params import parse_bool, parse_json_param
+from ..runtime import time_zone
 from .context import current_user, set_response_key
 from .whitelist import whitelist
 
@@ -327,6 +328,4 @@ def validate_link(doctype: str, docname: str, fields: Any = None) -> dict[str, A
 @whitelist(name="frappe.client.get_time_zone", allow_guest=True, read_only=True)
 def get_time_zone() -> dict[str, str]:
     """The site's time zone (the operator's ``System Settings.time_zone`` when set)."""
-    from ..runtime import time_zone
-
     return {"time_zone": time_zone() or settings.TIME_ZONE}

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ..document import read_values
 from ..exceptions import ValidationError
 from ..files import check_guest_upload, check_upload, save_upload, upload_name, upload_type
+from ..fileserving import file_response, find_file
 from ..images import DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH, FORMATS as IMAGE_FORMATS, ImageNotOptimized, \
     optimize_image
 from ..query.params import parse_bool
@@ -88,8 +89,6 @@ def upload_file(file: Any = None, file_url: str | None = None, is_private: Any =
 @whitelist(allow_guest=True, methods=["GET"], name="frappe.handler.download_file")
 def download_file(file_url: str) -> Any:
     """The file's bytes as an attachment (403 when missing or not permitted)."""
-    from ..api.files import file_response, find_file
-
     return file_response(find_file(file_url, current_user()), as_attachment=True)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from .. import document
-from ..doctype_meta import describe
+from ..frappe_meta import as_frappe_meta
 from ..document import listing
 from ..document.serialize import name_value
 from ..exceptions import DoesNotExistError, PermissionError
@@ -34,9 +34,9 @@ COMMENT_LISTS = {"Comment": "comments", "Shared": "shared", "Unshared": "shared"
 
 def _bundle(meta: DocTypeMeta, user: Any) -> list[dict[str, Any]]:
     """The DocType's metadata, then each child table's, as ``user`` may read them."""
-    bundle = [describe(meta)]
+    bundle = [as_frappe_meta(meta)]
     for table in meta.child_tables.values():
-        bundle.append(describe(readable_meta(registry.get(table.doctype), user)))
+        bundle.append(as_frappe_meta(readable_meta(registry.get(table.doctype), user)))
     return bundle
 
 

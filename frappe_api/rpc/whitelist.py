@@ -13,6 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.utils.module_loading import import_string
+
+from ..conf import api_settings
+from .arguments import check_arguments, contract
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_METHODS = ("GET", "POST", "PUT", "DELETE")
@@ -72,10 +77,6 @@ def register_method(name: str, target: Callable[..., Any]) -> None:
 
 def load_method_settings() -> None:
     """Import ``METHOD_MODULES`` and register ``METHOD_ALIASES`` (run at start, from trusted settings only)."""
-    from django.utils.module_loading import import_string
-
-    from ..conf import api_settings
-
     for module in api_settings.METHOD_MODULES:
         import_module(module)
     for alias, path in api_settings.METHOD_ALIASES.items():
@@ -101,8 +102,6 @@ def whitelisted(target: Any) -> Whitelisted | None:
 
 def call_with_arguments(target: Callable[..., Any], arguments: dict[str, Any]) -> Any:
     """Call ``target`` with the arguments it declares (type-checked); the rest are dropped, as Frappe drops them."""
-    from .typing import check_arguments, contract
-
     signature, hints = contract(target)
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
     kwargs = {key: value for key, value in arguments.items()

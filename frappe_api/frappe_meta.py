@@ -9,9 +9,10 @@ from django.db.models import NOT_PROVIDED
 
 from .meta import APIField, DocTypeMeta
 from .permissions import RIGHTS
+from .registry import registry
 
 
-def _field(meta: DocTypeMeta, api_field: APIField, registry: Any) -> dict[str, Any]:
+def _field(meta: DocTypeMeta, api_field: APIField) -> dict[str, Any]:
     model_field = api_field.model_field
     options = None
     if api_field.fieldtype == "Select" and model_field is not None:
@@ -45,11 +46,9 @@ def _list_flags(meta: DocTypeMeta, fieldname: str) -> dict[str, int]:
             "in_standard_filter": int(searched)}
 
 
-def describe(meta: DocTypeMeta) -> dict[str, Any]:
+def as_frappe_meta(meta: DocTypeMeta) -> dict[str, Any]:
     """``name``, ``fields`` (standard fields left out, as in Frappe's Meta), naming, flags and permissions."""
-    from .registry import registry
-
-    fields = [_field(meta, api_field, registry) for api_field in meta.fields.values() if not api_field.standard]
+    fields = [_field(meta, api_field) for api_field in meta.fields.values() if not api_field.standard]
     for table in meta.child_tables.values():
         fields.append({"fieldname": table.fieldname, "fieldtype": "Table", "label": table.fieldname.title(),
                        "options": table.doctype, "reqd": 0, "read_only": 0, "hidden": 0, "unique": 0,
