@@ -24,7 +24,15 @@ from django.db.models import Q, QuerySet
 
 from .exceptions import DataError, PermissionError
 from .meta import APIField, DocTypeMeta
-from .permissions import has_permission, is_superuser, levels, meta_for_user, permitted_queryset, rows_restricted
+from .permissions import (
+    Scope,
+    has_permission,
+    is_superuser,
+    levels,
+    meta_for_user,
+    permitted_queryset,
+    rows_restricted,
+)
 from .registry import registry
 
 
@@ -51,14 +59,16 @@ def readable_meta(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = 
     return seen.user_variants[key]
 
 
-def readable_rows(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = None) -> QuerySet:
+def readable_rows(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = None,
+                  scope: Scope | None = None) -> QuerySet:
     """The documents of ``meta`` that ``user`` may read, as a queryset (one SQL condition, no query run).
 
     A child DocType's rows are read through their parents: those under a
     document of ``parent`` (or of any DocType holding the table, when no
-    parent is named) that the user may read."""
+    parent is named) that the user may read. ``scope`` is the user's read scope on ``meta``, when the caller
+    has checked it already."""
     if not meta.options.istable:
-        return permitted_queryset(meta, user)
+        return permitted_queryset(meta, user, scope=scope)
     parents = [parent] if parent is not None else registry.parents_of(meta.doctype)
     condition = Q(pk__in=[])
     for parent_meta in parents:

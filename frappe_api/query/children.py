@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..exceptions import DataError
+from .errors import NameNotPermitted
 from ..meta import APIField, ChildTable, DocTypeMeta
 from .filters import resolve_field
 from .params import ChildFields
@@ -38,7 +38,7 @@ def child_columns(compiler: Any, fields: tuple[Any, ...],
             continue
         table = compiler.meta.child_tables.get(spec.table)
         if table is None:
-            raise DataError(f"Field not permitted in query: {spec.table}")
+            raise NameNotPermitted(f"Field not permitted in query: {spec.table}")
         child_meta = compiler.child_meta(table.doctype)
         chosen = list(child_meta.fields.values()) if "*" in spec.fields else \
             [resolve_field(child_meta, name.strip("` ")) for name in spec.fields]

@@ -13,7 +13,7 @@ from .. import document
 from ..document import listing
 from ..document.answer import written_doc
 from ..exceptions import ValidationError
-from ..query.params import parse_json_param
+from ..arguments import parse_json_param
 from .context import current_request, current_user, set_response_key
 from .whitelist import register_method, whitelist
 

@@ -21,8 +21,11 @@ from ..exceptions import DataError
 from ..gate import readable_rows
 from ..meta import APIField, DocTypeMeta
 from ..permissions import check_permission, has_permission, permitted_queryset
+from ..arguments import parse_json_param, query_config
+from ..document.listing import GateResolver
+from ..gate import readable_meta
 from ..query.compile import Compiler, filter_queryset, ordering_for
-from ..query.params import parse_bool, parse_int, parse_json_param
+from ..query.params import parse_bool, parse_int
 from .context import current_user
 from .whitelist import whitelist
 
@@ -99,11 +102,12 @@ def search(doctype: Any, txt: Any, *, searchfield: Any = None, start: Any = 0, p
             api_field = _field(meta, name)
             if api_field is not None and (name == "name" or api_field.fieldtype in TEXT_FIELDTYPES):
                 matches.append([api_field.fieldname, "like", f"%{txt}%"])
-    queryset = filter_queryset(meta, rows, decoded, matches, Compiler(meta, user))
+    compiler = Compiler(readable_meta(meta, user), GateResolver(user), query_config())
+    queryset = filter_queryset(rows, decoded, matches, compiler)
     if not include_disabled:
         queryset = _only_enabled(meta, queryset)
 
-    ordering = ordering_for(meta, "", Compiler(meta, user))
+    ordering = ordering_for(meta, "", compiler)
     needle = txt.replace("%", "").replace("@", "").lower()
     if needle:
         position = StrIndex(Lower(Cast(meta.name.lookup, CharField())), Value(needle))
