@@ -173,11 +173,16 @@ def parse_names(name: str, value: Any, max_depth: int) -> tuple[str, ...]:
     return tuple(decoded)
 
 
+def _decoded(name: str, value: Any, config: QueryConfig) -> Any:
+    return parse_json_param(name, value, config.max_json_depth) if isinstance(value, (str, bytes)) else value
+
+
 def list_query(config: QueryConfig, *, fields: Any = None, filters: Any = None, or_filters: Any = None,
                order_by: Any = None, group_by: Any = None, start: int = 0, page_length: int | None = None,
                as_dict: Any = None, debug: Any = None, expand: Any = None) -> ListQuery:
-    """A ``ListQuery`` from the values of Frappe's list parameters (strings from a query string, or decoded
-    JSON). ``start`` and ``page_length`` are the caller's, already read under its own parameter names; a page
+    """A ``ListQuery`` from the values of Frappe's list parameters: JSON text (from a query string or a form),
+    decoded here once, or values already decoded (from a JSON body, whose depth its parser checked, or by the
+    view). ``start`` and ``page_length`` are the caller's, already read under its own parameter names; a page
     length of 0 (or None: ``default_page_length``) is every row, and none is longer than ``max_page_length``."""
     order_by = order_by or ""
     group_by = group_by or ""
@@ -188,8 +193,8 @@ def list_query(config: QueryConfig, *, fields: Any = None, filters: Any = None, 
     length = config.default_page_length if page_length is None else page_length
     return ListQuery(
         fields=parse_fields(fields, config.max_json_depth),
-        filters=parse_json_param("filters", filters, config.max_json_depth),
-        or_filters=parse_json_param("or_filters", or_filters, config.max_json_depth),
+        filters=_decoded("filters", filters, config),
+        or_filters=_decoded("or_filters", or_filters, config),
         order_by=order_by.strip(),
         group_by=group_by.strip(),
         start=start,
