@@ -1,6 +1,7 @@
 """The read gate: the one place that decides which rows and fields of a DocType a user may read.
 
-Every read path asks it, whatever DocType it reaches and however it gets
+``meta_for`` is the first question of every request naming a DocType
+(which DocTypes a user may know of). Every read path asks it, whatever DocType it reaches and however it gets
 there: lists and counts, single reads, ``link_field.x`` columns, ``expand``
 and ``expand_links``, child rows (only under parents the user may read),
 aggregates, ``group_by`` and ``order_by`` through a Link, ``get_value``,
@@ -22,7 +23,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from .exceptions import DataError, PermissionError
+from .exceptions import DataError, DoesNotExistError, PermissionError
 from .meta import APIField, DocTypeMeta
 from .permissions import (
     Scope,
@@ -34,6 +35,20 @@ from .permissions import (
     rows_restricted,
 )
 from .registry import registry
+
+
+def meta_for(doctype: Any, user: Any) -> DocTypeMeta:
+    """The DocType named ``doctype`` as ``user`` sees it (fields above their levels gone): an unknown one is a
+    404 for superusers and a 403 for everyone else, who may not learn which DocTypes exist."""
+    try:
+        if not isinstance(doctype, str) or not doctype:
+            raise DoesNotExistError(f"DocType {doctype} not found", doctype="DocType")
+        return meta_for_user(registry.get(doctype), user)
+    except DoesNotExistError:
+        if is_superuser(user):
+            raise
+        message = f"No permission for {doctype}"
+        raise PermissionError(message, error_message=message) from None
 
 
 def readable_meta(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = None) -> DocTypeMeta:

@@ -18,10 +18,10 @@ from django.test.utils import CaptureQueriesContext
 
 from ..arguments import parse_json_param, query_config
 from ..conf import api_settings
-from ..exceptions import DoesNotExistError, PermissionError
-from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
+from ..exceptions import PermissionError
+from ..gate import all_rows_readable, link_target, meta_for, readable_meta, readable_rows
 from ..meta import APIField, DocTypeMeta
-from ..permissions import check_permission, is_superuser, meta_for_user
+from ..permissions import check_permission
 from ..query import (
     CompiledList,
     Compiler,
@@ -34,19 +34,6 @@ from ..query import (
 )
 from ..registry import registry
 from .serialize import serialize_rows
-
-
-def meta_for(doctype: Any, user: Any) -> DocTypeMeta:
-    """The DocType as ``user`` sees it: an unknown one is a 404 for superusers and a 403 for everyone else."""
-    try:
-        if not isinstance(doctype, str) or not doctype:
-            raise DoesNotExistError(f"DocType {doctype} not found", doctype="DocType")
-        return meta_for_user(registry.get(doctype), user)
-    except DoesNotExistError:
-        if is_superuser(user):
-            raise
-        message = f"No permission for {doctype}"
-        raise PermissionError(message, error_message=message) from None
 
 
 class GateResolver:

@@ -15,12 +15,15 @@ from django.db import DataError as DatabaseDataError
 from django.db import transaction
 
 from .. import document
+from ..arguments import parse_json_param
+from ..conf import api_settings
 from ..document import listing
 from ..document.answer import written_doc
+from ..document.listing import count_with_debug
 from ..document.rows import update_row
 from ..document.serialize import name_value, not_found
-from ..conf import api_settings
 from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError, ValidationError
+from ..gate import meta_for
 from ..meta import STANDARD_FIELDS
 from ..permissions import (
     RIGHTS,
@@ -30,8 +33,6 @@ from ..permissions import (
     permission_scope,
     rows_restricted,
 )
-from ..arguments import parse_json_param
-from ..document.listing import count_with_debug
 from ..query import ListQuery, QueryConfig, list_query
 from ..query.params import parse_bool, parse_int
 from .context import current_user, set_response_key
@@ -54,7 +55,7 @@ def _doc_dict(value: Any, name: str = "doc") -> dict[str, Any]:
 
 
 def _meta(doctype: Any) -> Any:
-    return listing.meta_for(doctype, current_user())
+    return meta_for(doctype, current_user())
 
 
 def _read(meta: Any, name: Any) -> dict[str, Any]:

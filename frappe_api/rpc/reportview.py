@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..document import listing
+from ..gate import meta_for
 from ..meta import DocTypeMeta
 from ..arguments import parse_fields
 from ..query import ListQuery, QueryConfig, list_query
@@ -39,7 +40,7 @@ def _rows(doctype: str, fields: Any, filters: Any, or_filters: Any, order_by: An
           page_length: Any, limit_start: Any, limit_page_length: Any, limit: Any, parent: Any, debug: Any,
           as_dict: bool = True) -> list[Any]:
     user = current_user()
-    meta = listing.meta_for(doctype, user)
+    meta = meta_for(doctype, user)
     columns = _columns(meta, fields)
 
     def read_query(config: QueryConfig) -> ListQuery:
@@ -83,5 +84,5 @@ def get_list(doctype: str, fields: Any = None, filters: Any = None, or_filters: 
 def get_count(doctype: str, filters: Any = None, or_filters: Any = None, limit: Any = None,
               distinct: Any = False, parent_doctype: Any = None, debug: Any = False) -> int:
     """How many documents the user may read match; with ``limit``, counting stops there (as Frappe's)."""
-    meta = listing.meta_for(doctype, current_user())
+    meta = meta_for(doctype, current_user())
     return count(meta, filters, or_filters, parent_doctype, debug, parse_int("limit", limit, 0))
