@@ -26,6 +26,7 @@ run: seed
 
 test: venv
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/lint-imports
 
 test-postgres: venv
 	DATABASE_URL=$${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/frappe_api} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
