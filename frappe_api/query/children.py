@@ -1,7 +1,7 @@
 """Child rows in a list: ``fields: [{"items": ["item_code", "qty"]}]`` answers, in each row, ``items`` as the list
 of that document's rows (ordered by ``idx``) with those fields: one more query per table field.
 
-Names are checked against the child DocType as the user may read it (``Compiler.child_meta``); the rows are
+Names are checked against the child DocType as the caller may read it (``Compiler.child_meta``); the rows are
 only those under the parent rows of the answer, which the read gate already chose.
 """
 
@@ -19,7 +19,7 @@ from .params import ChildFields
 
 @dataclass(frozen=True)
 class ChildColumn:
-    """One ``{table: [fields]}`` of ``fields``: the table, the child DocType as the user reads it, the fields."""
+    """One ``{table: [fields]}`` of ``fields``: the table, the child DocType as the caller reads it, the fields."""
 
     key: str
     table: ChildTable

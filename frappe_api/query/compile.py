@@ -2,11 +2,11 @@
 
 Field expressions accepted in ``fields`` (``frappe/model/db_query.py``):
 ``field``, ``*``, ``field as alias``, ``link_field.target_field`` (joined;
-the target DocType's read permission is checked), ``table_field.child_field``
-and ```tabChild DocType`.child_field`` (one row per child row, as Frappe
-does), and the aggregates ``count``, ``sum``, ``avg``, ``min``, ``max``
-(``count(distinct x)`` too), each with an optional alias. Anything else is a
-417; no text from the client reaches SQL.
+the target DocType comes from the caller's resolver, which may refuse it),
+``table_field.child_field`` and ```tabChild DocType`.child_field`` (one row
+per child row, as Frappe does), and the aggregates ``count``, ``sum``,
+``avg``, ``min``, ``max`` (``count(distinct x)`` too), each with an optional
+alias. Anything else is a ``QueryError``; no text from the client reaches SQL.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ class Compiler:
 
 def _aggregated(function: str, lookup: str, api_field: APIField, text: str) -> Any:
     """What ``sum``/``avg``/``min``/``max`` run over, so every database accepts it: a Check as 0/1, sum and avg
-    only numbers, min and max anything but JSON (a 417 otherwise)."""
+    only numbers, min and max anything but JSON (an ``InvalidParameter`` otherwise)."""
     model_field = api_field.model_field
     if isinstance(model_field, models.BooleanField):
         return Cast(lookup, models.IntegerField())
@@ -263,9 +263,9 @@ def ordering_for(meta: DocTypeMeta, order_by: str, compiler: Compiler, aliases: 
 
 
 def order_queryset_for(compiler: Compiler, queryset: QuerySet, order_by: str) -> QuerySet:
-    """``queryset`` in Frappe's ``order_by`` order, names resolved by ``compiler`` (so as its user may read)."""
+    """``queryset`` in Frappe's ``order_by`` order, names resolved by ``compiler`` (so as its caller may read)."""
     ordering = ordering_for(compiler.meta, order_by, compiler)
-    if compiler.annotations:  # columns read through a Link whose target rows the user may not all read
+    if compiler.annotations:  # columns read through a Link whose target rows the caller may not all read
         queryset = queryset.annotate(**compiler.annotations)
     return queryset.order_by(*ordering)
 
