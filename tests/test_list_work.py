@@ -84,6 +84,7 @@ def test_a_list_computes_the_read_scope_once(manager_client, notes, read_scopes,
     ("/api/resource/Note", {"filters": FILTERS}),
     ("/api/method/frappe.client.get_list", {"doctype": "Note", "filters": FILTERS}),
     ("/api/method/frappe.client.get_count", {"doctype": "Note", "filters": FILTERS}),
+    ("/api/v2/doctype/Note/count", {"filters": FILTERS}),
 ])
 def test_a_list_or_count_decodes_and_compiles_the_filters_once(manager_client, notes, filter_work, path, params):
     assert manager_client.get(path, params).status_code == 200

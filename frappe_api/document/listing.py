@@ -23,7 +23,6 @@ from ..gate import all_rows_readable, link_target, meta_for, readable_meta, read
 from ..meta import APIField, DocTypeMeta
 from ..permissions import check_permission
 from ..query import (
-    CompiledList,
     Compiler,
     ListQuery,
     QueryConfig,
@@ -60,16 +59,15 @@ class GateResolver:
 
 
 @dataclass(frozen=True, slots=True)
-class Scope:
-    """What one list may read: its rows, the DocType as the user reads it, and the parent a child table is
-    listed through."""
+class ListScope:
+    """What one list may read: its rows, and the DocType with the fields the user may read (a child table's
+    judged by the user's rights on the parent it is listed through)."""
 
     rows: QuerySet
     meta: DocTypeMeta
-    parent: DocTypeMeta | None
 
 
-def list_scope(meta: DocTypeMeta, user: Any, parent: Any = None) -> Scope:
+def list_scope(meta: DocTypeMeta, user: Any, parent: Any = None) -> ListScope:
     """Check read permission for a list (once) and answer the rows and fields it may show (the read gate's).
 
     Child-table rows are read through a parent DocType the user may read
@@ -77,20 +75,15 @@ def list_scope(meta: DocTypeMeta, user: Any, parent: Any = None) -> Scope:
     child's field levels are judged by the user's rights on that parent."""
     if not meta.options.istable:
         scope = check_permission(meta, "read", user)
-        return Scope(readable_rows(meta, user, scope=scope), readable_meta(meta, user), None)
+        return ListScope(readable_rows(meta, user, scope=scope), readable_meta(meta, user))
     parent_meta = meta_for(parent, user) if isinstance(parent, str) and parent else None
     if parent_meta is None or readable_meta(parent_meta, user).child_table_for(meta.doctype) is None:
         message = "Parent is required to get child table data"
         raise PermissionError(message, error_message=message)
     check_permission(parent_meta, "read", user)
     whole_parent = registry.get(parent_meta.doctype)
-    return Scope(readable_rows(meta, user, parent=parent_meta),
-                 readable_meta(registry.get(meta.doctype), user, parent=whole_parent), whole_parent)
-
-
-def compile_for(scope: Scope, query: ListQuery, user: Any, config: QueryConfig) -> CompiledList:
-    """The one query answering ``query`` within ``scope``, every other DocType reached through the read gate."""
-    return compile_list(scope.meta, query, GateResolver(user), config, scope.rows)
+    return ListScope(readable_rows(meta, user, parent=parent_meta),
+                     readable_meta(registry.get(meta.doctype), user, parent=whole_parent))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +110,7 @@ def get_list(meta: DocTypeMeta, read_query: QueryReader, user: Any, *, parent: A
         total = _matching(scope, read_query(config), user, config).count() if count else None
         return ListAnswer([{"name": meta.doctype}], None, total)
     query = read_query(config)
-    compiled = compile_for(scope, query, user, config)
+    compiled = compile_list(scope.meta, query, GateResolver(user), config, scope.rows)
     rows, lines = fetch_rows_with_debug(compiled) if query.debug and api_settings.DEBUG_PERMISSION(user) else \
         (fetch_rows(compiled), None)
     return ListAnswer(rows, lines, compiled.matching.count() if count else None)
@@ -127,12 +120,16 @@ def count_queryset(meta: DocTypeMeta, filters: Any, or_filters: Any, user: Any, 
     """The documents the user may read that match ``filters`` (and ``or_filters``; JSON text or decoded), to be
     counted. Read permission is checked before the filters are read."""
     scope = list_scope(meta, user, parent)
-    query = ListQuery(filters=parse_json_param("filters", filters),
-                      or_filters=parse_json_param("or_filters", or_filters))
+    query = ListQuery(filters=_decoded("filters", filters), or_filters=_decoded("or_filters", or_filters))
     return _matching(scope, query, user, query_config())
 
 
-def _matching(scope: Scope, query: ListQuery, user: Any, config: QueryConfig) -> QuerySet:
+def _decoded(name: str, value: Any) -> Any:
+    """JSON text decoded (a decoded value was checked where it was decoded: a JSON body, or the view)."""
+    return parse_json_param(name, value) if isinstance(value, (str, bytes)) else value
+
+
+def _matching(scope: ListScope, query: ListQuery, user: Any, config: QueryConfig) -> QuerySet:
     """The rows of ``scope`` matching the query's ``filters`` and ``or_filters``."""
     compiler = Compiler(scope.meta, GateResolver(user), config)
     return filter_queryset(scope.rows, query.filters, query.or_filters, compiler)
