@@ -1,6 +1,7 @@
 """The read gate: the one place that decides which rows and fields of a DocType a user may read.
 
-Every read path asks it, whatever DocType it reaches and however it gets
+``meta_for`` is the first question of every request naming a DocType
+(which DocTypes a user may know of). Every read path asks it, whatever DocType it reaches and however it gets
 there: lists and counts, single reads, ``link_field.x`` columns, ``expand``
 and ``expand_links``, child rows (only under parents the user may read),
 aggregates, ``group_by`` and ``order_by`` through a Link, ``get_value``,
@@ -22,10 +23,32 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from .exceptions import DataError, PermissionError
+from .exceptions import DataError, DoesNotExistError, PermissionError
 from .meta import APIField, DocTypeMeta
-from .permissions import has_permission, is_superuser, levels, meta_for_user, permitted_queryset, rows_restricted
+from .permissions import (
+    Scope,
+    has_permission,
+    is_superuser,
+    levels,
+    meta_for_user,
+    permitted_queryset,
+    rows_restricted,
+)
 from .registry import registry
+
+
+def meta_for(doctype: Any, user: Any) -> DocTypeMeta:
+    """The DocType named ``doctype`` as ``user`` sees it (fields above their levels gone): an unknown one is a
+    404 for superusers and a 403 for everyone else, who may not learn which DocTypes exist."""
+    try:
+        if not isinstance(doctype, str) or not doctype:
+            raise DoesNotExistError(f"DocType {doctype} not found", doctype="DocType")
+        return meta_for_user(registry.get(doctype), user)
+    except DoesNotExistError:
+        if is_superuser(user):
+            raise
+        message = f"No permission for {doctype}"
+        raise PermissionError(message, error_message=message) from None
 
 
 def readable_meta(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = None) -> DocTypeMeta:
@@ -51,14 +74,16 @@ def readable_meta(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = 
     return seen.user_variants[key]
 
 
-def readable_rows(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = None) -> QuerySet:
+def readable_rows(meta: DocTypeMeta, user: Any, *, parent: DocTypeMeta | None = None,
+                  scope: Scope | None = None) -> QuerySet:
     """The documents of ``meta`` that ``user`` may read, as a queryset (one SQL condition, no query run).
 
     A child DocType's rows are read through their parents: those under a
     document of ``parent`` (or of any DocType holding the table, when no
-    parent is named) that the user may read."""
+    parent is named) that the user may read. ``scope`` is the user's read scope on ``meta``, when the caller
+    has checked it already."""
     if not meta.options.istable:
-        return permitted_queryset(meta, user)
+        return permitted_queryset(meta, user, scope=scope)
     parents = [parent] if parent is not None else registry.parents_of(meta.doctype)
     condition = Q(pk__in=[])
     for parent_meta in parents:

@@ -148,9 +148,10 @@ def _doctype_refusal(meta: DocTypeMeta) -> PermissionError:
     return PermissionError(message, error_message=message)
 
 
-def check_permission(meta: DocTypeMeta, ptype: str, user: Any, *, name: Any = None, owner: Any = None) -> None:
+def check_permission(meta: DocTypeMeta, ptype: str, user: Any, *, name: Any = None, owner: Any = None) -> Scope:
     """Raise Frappe's 403 unless ``user`` holds ``ptype``: "No permission for {doctype}" at DocType level,
-    "You need the '{ptype}' permission on {doctype} {name} ..." for a document the user does not own."""
+    "You need the '{ptype}' permission on {doctype} {name} ..." for a document the user does not own.
+    Answers the scope found (``all`` or ``owner``), for a caller that goes on to read rows."""
     scope = permission_scope(meta, ptype, user)
     if scope == "none":
         raise _doctype_refusal(meta)
@@ -158,6 +159,7 @@ def check_permission(meta: DocTypeMeta, ptype: str, user: Any, *, name: Any = No
         message = (f"You need the '{ptype}' permission on <strong>{meta.doctype}</strong> {name} "
                    "to perform this action.")
         raise PermissionError(message, error_message=message)
+    return scope
 
 
 def rows_restricted(meta: DocTypeMeta, user: Any, ptype: str = "read") -> bool:
@@ -235,10 +237,11 @@ def meta_for_user(meta: DocTypeMeta, user: Any, *, rights_from: DocTypeMeta | No
     return cache[key]
 
 
-def permitted_queryset(meta: DocTypeMeta, user: Any, ptype: str = "read") -> Any:
-    """The documents ``user`` may ``ptype`` (read also grants select): all, only their own, or none."""
+def permitted_queryset(meta: DocTypeMeta, user: Any, ptype: str = "read", *, scope: Scope | None = None) -> Any:
+    """The documents ``user`` may ``ptype`` (read also grants select): all, only their own, or none.
+    ``scope``: the user's ``permission_scope`` for ``ptype``, when the caller has it already."""
     queryset = meta.queryset()
-    scope = permission_scope(meta, ptype, user)
+    scope = scope or permission_scope(meta, ptype, user)
     if meta.options.permission_query is not None and not is_superuser(user) and scope != "none":
         queryset = queryset.filter(meta.options.permission_query(user))
     if scope == "all":

@@ -9,11 +9,6 @@ from pathlib import Path
 import pytest
 
 import frappe_api
-from frappe_api.document.serialize import expand_link_columns
-from frappe_api.query import compile_list, fetch_rows, parse_list_params
-from frappe_api.registry import registry
-
-from .factories import ToDoFactory
 
 PACKAGE = Path(frappe_api.__file__).parent
 
@@ -59,19 +54,3 @@ def test_the_check_sees_a_local_import(tmp_path):
     module = tmp_path / "module.py"
     module.write_text("def f():\n    from .registry import registry\n    import frappe_api.meta\n    import json\n")
     assert local_imports(module) == [("f", 2), ("f", 3)]
-
-
-@pytest.mark.django_db
-def test_the_query_layer_takes_link_expansion_from_the_document_layer(administrator):
-    """``query`` imports nothing of ``document``: a list asking for ``expand`` is expanded by the function the
-    caller passes (``document.serialize.expand_link_columns``), and refused without one."""
-    ToDoFactory(name="t1", allocated_to=administrator)
-    meta = registry.get("ToDo")
-    query = parse_list_params({"fields": '["name", "allocated_to"]', "expand": '["allocated_to"]'})
-    compiled = compile_list(meta, query, user=administrator)
-    with pytest.raises(TypeError, match="fetch_rows needs expand_links"):
-        fetch_rows(compiled)
-    [row] = fetch_rows(compiled, expand_link_columns)
-    assert row["name"] == "t1"
-    assert row["allocated_to"]["name"] == administrator.username
-    assert row["allocated_to"]["doctype"] == "User"

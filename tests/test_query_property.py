@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frappe_api.query import compile_list, fetch_rows, parse_list_params
+from frappe_api.query import QueryConfig, Unrestricted, compile_list, fetch_rows, list_query
 from frappe_api.registry import registry
 
 from .factories import ToDoFactory
@@ -101,9 +101,9 @@ def condition():
 @given(filters=st.lists(condition(), max_size=3), or_filters=st.lists(condition(), max_size=3))
 def test_compiled_filters_select_exactly_what_frappe_semantics_select(dataset, filters, or_filters):
     meta = registry.get("ToDo")
-    query = parse_list_params({"filters": json.dumps(filters), "or_filters": json.dumps(or_filters),
-                               "limit_page_length": "0"})
-    got = sorted(row["name"] for row in fetch_rows(compile_list(meta, query)))
+    config = QueryConfig()
+    query = list_query(config, filters=json.dumps(filters), or_filters=json.dumps(or_filters), page_length=0)
+    got = sorted(row["name"] for row in fetch_rows(compile_list(meta, query, Unrestricted(registry), config)))
 
     def selected(row):
         return all(predicate(row, *c) for c in filters) and (

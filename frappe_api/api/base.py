@@ -16,7 +16,7 @@ from ..auth.cookies import clear_login_cookies
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, ValidationError
 from ..meta import DocTypeMeta
-from ..document import listing
+from ..gate import meta_for
 from ..registry import registry
 from ..rpc.context import response_headers
 from .errors import exception_handler
@@ -85,7 +85,7 @@ class FrappeAPIView(APIView):
     # --- helpers for subclasses ------------------------------------------------------
     def get_meta(self, doctype: str) -> DocTypeMeta:
         """The DocType as the user sees it; 404 for those allowed to know it is missing, 403 for everyone else."""
-        return listing.meta_for(doctype, self.request.user)
+        return meta_for(doctype, self.request.user)
 
     def form_dict(self, request: Request) -> dict[str, Any]:
         """Frappe's request arguments: a non-empty JSON body alone, else query string plus form fields.

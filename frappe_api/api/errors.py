@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from .. import exceptions as fx
+from ..query import errors as query_errors
 from ..auth.challenge import www_authenticate
 from ..resilience import log_degraded
 from ..runtime import setting
@@ -37,10 +38,26 @@ logger = logging.getLogger("frappe_api")
 DATABASE_RETRY_AFTER = 5
 
 
+# The query language's errors as Frappe's (most specific first): the class a client sees in ``exc_type``.
+QUERY_ERRORS: tuple[tuple[type[query_errors.QueryError], type[fx.FrappeAPIException]], ...] = (
+    (query_errors.NameNotPermitted, fx.DataError),
+    (query_errors.QueryError, fx.ValidationError),
+)
+
+
+def query_error(error: query_errors.QueryError) -> fx.FrappeAPIException:
+    """Frappe's error (417, ``DataError`` or ``ValidationError``) for an error of the query language."""
+    frappe_class = next(frappe for query, frappe in QUERY_ERRORS if isinstance(error, query))
+    return frappe_class(error.message)
+
+
 def to_frappe_exception(exc: BaseException) -> fx.FrappeAPIException:
-    """The Frappe exception a client should see for ``exc`` (DRF's and Django's mapped onto Frappe's)."""
+    """The Frappe exception a client should see for ``exc`` (the query language's, DRF's and Django's mapped
+    onto Frappe's)."""
     if isinstance(exc, fx.FrappeAPIException):
         return exc
+    if isinstance(exc, query_errors.QueryError):
+        return query_error(exc)
     if isinstance(exc, drf.ParseError):
         return fx.ValidationError(f"Invalid request body: {exc.detail}")
     if isinstance(exc, drf.MethodNotAllowed):
@@ -109,8 +126,8 @@ def error_body(error: fx.FrappeAPIException, *, version: int, original: BaseExce
 
 
 # Exceptions mapped onto a Frappe error the client caused: nothing to log.
-EXPECTED = (drf.APIException, Http404, DjangoPermissionDenied, DjangoValidationError, RequestDataTooBig,
-            DatabaseDataError, OverflowError, TooManyFieldsSent, TooManyFilesSent)
+EXPECTED = (query_errors.QueryError, drf.APIException, Http404, DjangoPermissionDenied, DjangoValidationError,
+            RequestDataTooBig, DatabaseDataError, OverflowError, TooManyFieldsSent, TooManyFilesSent)
 
 
 def report(exc: BaseException, error: fx.FrappeAPIException, path: str) -> None:

@@ -9,9 +9,13 @@ from django.db.models import QuerySet
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.request import Request
 
-from ..query.compile import Compiler, filter_queryset, order_queryset_for
-from ..query.params import parse_json_param
+from ..arguments import parse_json_param, query_config
+from ..document.listing import GateResolver
+from ..gate import readable_meta
+from ..query import Compiler, QueryError, filter_queryset
+from ..query.compile import order_queryset_for
 from ..registry import registry
+from .errors import query_error
 
 
 class FrappeFilterBackend(BaseFilterBackend):
@@ -21,14 +25,20 @@ class FrappeFilterBackend(BaseFilterBackend):
     not registered, against its own fields) as the request's user may read
     it, through the read gate: fields above their permission levels are
     unknown, and a Link or child table reaches only what they may read there.
-    Refusals are Frappe's 417 (403 for a DocType they may not read). The rows
-    of the view's own queryset are the view's to decide.
+    Refusals are Frappe's 417 (403 for a DocType they may not read), also
+    through DRF's own exception handler. The rows of the view's own queryset
+    are the view's to decide.
     """
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
-        compiler = Compiler(registry.meta_for_model(queryset.model), getattr(request, "user", None) or AnonymousUser())
+        user = getattr(request, "user", None) or AnonymousUser()
+        compiler = Compiler(readable_meta(registry.meta_for_model(queryset.model), user), GateResolver(user),
+                            query_config())
         params = request.query_params
-        queryset = filter_queryset(compiler.meta, queryset, parse_json_param("filters", params.get("filters")),
-                                   parse_json_param("or_filters", params.get("or_filters")), compiler)
-        order_by = (params.get("order_by") or "").strip()
-        return order_queryset_for(compiler, queryset, order_by) if order_by else queryset
+        try:
+            queryset = filter_queryset(queryset, parse_json_param("filters", params.get("filters")),
+                                       parse_json_param("or_filters", params.get("or_filters")), compiler)
+            order_by = (params.get("order_by") or "").strip()
+            return order_queryset_for(compiler, queryset, order_by) if order_by else queryset
+        except QueryError as error:
+            raise query_error(error) from None

@@ -14,7 +14,7 @@ from django.http import QueryDict
 from rest_framework.parsers import BaseParser, FormParser
 
 from ..exceptions import RequestEntityTooLarge
-from ..query.params import parse_json_param
+from ..arguments import parse_json_param
 
 
 def size_limit() -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -13,7 +14,8 @@ from .. import document
 from ..exceptions import ValidationError
 from ..document import listing
 from ..document.answer import written_doc
-from ..query.params import parse_bool
+from ..query import ListQuery, QueryConfig, list_query
+from ..query.params import first_given, parse_bool, parse_int
 from .base import FrappeAPIView
 
 
@@ -34,16 +36,29 @@ def document_data(args: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def list_query_v1(args: Mapping[str, Any], config: QueryConfig) -> ListQuery:
+    """A list request in v1's (and ``frappe.client``'s) names: ``limit_start``, and ``limit_page_length`` or
+    ``limit``."""
+    length = first_given(args.get("limit_page_length"), args.get("limit"))
+    return list_query(config, fields=args.get("fields"), filters=args.get("filters"),
+                      or_filters=args.get("or_filters"), order_by=args.get("order_by"), group_by=args.get("group_by"),
+                      start=parse_int("limit_start", args.get("limit_start"), 0),
+                      page_length=parse_int("limit_page_length", length, config.default_page_length),
+                      as_dict=args.get("as_dict"), debug=args.get("debug"), expand=args.get("expand"))
+
+
 class ResourceListView(FrappeAPIView):
     """``GET`` lists documents; ``POST`` creates one (answering 200, as Frappe does)."""
 
     def get(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)
-        rows, debug_lines = listing.get_list(meta, self.form_dict(request), request.user)
-        if debug_lines is not None:
-            encoded = json.dumps(debug_lines)
-            return Response({"data": rows, "exc": encoded, "_debug_messages": encoded})
-        return Response({"data": rows})
+        args = self.form_dict(request)
+        answer = listing.get_list(meta, lambda config: list_query_v1(args, config), request.user,
+                                  parent=args.get("parent"))
+        if answer.debug is not None:
+            encoded = json.dumps(answer.debug)
+            return Response({"data": answer.rows, "exc": encoded, "_debug_messages": encoded})
+        return Response({"data": answer.rows})
 
     def post(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)

@@ -24,7 +24,9 @@ from ..gate import readable_meta
 from ..naming import make_hash
 from ..permissions import check_permission, has_permission, permission_scope, user_name
 from ..registry import registry
-from ..query.params import parse_int, parse_json_param
+from ..arguments import parse_json_param
+from ..query import ListQuery, QueryConfig, list_query
+from ..query.params import parse_int
 from ..rpc.dispatch import execute
 from ..rpc.whitelist import call_with_arguments, whitelisted
 from ..transactions import READ_METHODS, request_transaction
@@ -68,13 +70,21 @@ class DocumentListView(V2View):
         args = _check_types(self.form_dict(request))
         limit = min(parse_int("limit", args.get("limit"), 0) or api_settings.DEFAULT_PAGE_LENGTH,
                     api_settings.MAX_PAGE_LENGTH)
-        args["limit"] = limit + 1  # one more row tells whether there is a next page, without a count
-        rows, debug_lines = listing.get_list(meta, args, request.user, start_key="start", length_keys=("limit",))
-        body: dict[str, Any] = {"data": rows[:limit], "has_next_page": len(rows) > limit}
-        if "count" in str(args.get("include") or ""):
-            body["count"] = listing.get_count(meta, args, request.user)
-        if debug_lines is not None:
-            body["debug"] = [{"message": line} for line in debug_lines]
+
+        def read_query(config: QueryConfig) -> ListQuery:
+            return list_query(config, fields=args.get("fields"), filters=args.get("filters"),
+                              or_filters=args.get("or_filters"), order_by=args.get("order_by"),
+                              group_by=args.get("group_by"), start=parse_int("start", args.get("start"), 0),
+                              page_length=limit + 1,  # one more row tells whether there is a next page
+                              as_dict=args.get("as_dict"), debug=args.get("debug"), expand=args.get("expand"))
+
+        answer = listing.get_list(meta, read_query, request.user, parent=args.get("parent"),
+                                  count="count" in str(args.get("include") or ""))
+        body: dict[str, Any] = {"data": answer.rows[:limit], "has_next_page": len(answer.rows) > limit}
+        if answer.count is not None:
+            body["count"] = answer.count
+        if answer.debug is not None:
+            body["debug"] = [{"message": line} for line in answer.debug]
         return Response(body)
 
     def post(self, request: Request, doctype: str) -> Response:
@@ -181,7 +191,9 @@ class DocTypeMetaView(V2View):
 class DocTypeCountView(V2View):
     def get(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)
-        return Response({"data": listing.get_count(meta, _check_types(self.form_dict(request)), request.user)})
+        args = _check_types(self.form_dict(request))
+        return Response({"data": listing.get_count(meta, args.get("filters"), args.get("or_filters"), request.user,
+                                                   parent=args.get("parent"))})
 
 
 class DocTypeMethodView(V2View):

@@ -1,85 +1,151 @@
-"""Lists and counts of documents for a user: the one path v1, v2 and ``frappe.client`` share."""
+"""Lists and counts of documents for a user: the one path v1, v2 and ``frappe.client`` share.
+
+The views read their own parameter names into one ``ListQuery`` (``frappe_api.query``); here the read gate
+chooses the rows and fields (checking ``read`` once), and the query language, given the gate as its DocType
+resolver and the site's caps, builds the one query that answers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 
+from ..arguments import parse_json_param, query_config
 from ..conf import api_settings
-from ..exceptions import DoesNotExistError, PermissionError
-from ..meta import DocTypeMeta
-from ..gate import readable_meta, readable_rows
-from ..permissions import check_permission, is_superuser, meta_for_user
-from ..query import compile_list, fetch_rows, fetch_rows_with_debug, parse_list_params
-from ..query.compile import Compiler, filter_queryset
-from ..query.params import parse_json_param
+from ..exceptions import PermissionError
+from ..gate import all_rows_readable, link_target, meta_for, readable_meta, readable_rows
+from ..meta import APIField, DocTypeMeta
+from ..permissions import check_permission
+from ..query import (
+    Compiler,
+    ListQuery,
+    QueryConfig,
+    compile_list,
+    fetch_rows,
+    fetch_rows_with_debug,
+    filter_queryset,
+)
 from ..registry import registry
-from .serialize import expand_link_columns
+from .serialize import serialize_rows
 
 
-def meta_for(doctype: Any, user: Any) -> DocTypeMeta:
-    """The DocType as ``user`` sees it: an unknown one is a 404 for superusers and a 403 for everyone else."""
-    try:
-        if not isinstance(doctype, str) or not doctype:
-            raise DoesNotExistError(f"DocType {doctype} not found", doctype="DocType")
-        return meta_for_user(registry.get(doctype), user)
-    except DoesNotExistError:
-        if is_superuser(user):
-            raise
-        message = f"No permission for {doctype}"
-        raise PermissionError(message, error_message=message) from None
+class GateResolver:
+    """The query language's DocType resolver for one user: every DocType a query reaches is read through the
+    read gate (``frappe_api.gate``), with the fields and rows the user may read there."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+    def child_meta(self, doctype: str, parent: DocTypeMeta) -> DocTypeMeta:
+        return readable_meta(registry.get(doctype), self.user, parent=parent)
+
+    def link_meta(self, api_field: APIField) -> DocTypeMeta:
+        return link_target(api_field, self.user)
+
+    def rows(self, meta: DocTypeMeta) -> QuerySet:
+        return readable_rows(meta, self.user)
+
+    def all_rows_readable(self, meta: DocTypeMeta) -> bool:
+        return all_rows_readable(meta, self.user)
+
+    def documents(self, meta: DocTypeMeta, names: Collection[Any]) -> list[dict[str, Any]]:
+        return serialize_rows(meta, readable_rows(meta, self.user).filter(**{f"{meta.name.lookup}__in": names}))
 
 
-def list_rows(meta: DocTypeMeta, user: Any, parent: Any = None) -> QuerySet:
-    """Check read permission for a list and answer the rows it may show (the read gate's).
+@dataclass(frozen=True, slots=True)
+class ListScope:
+    """What one list may read: its rows, and the DocType with the fields the user may read (a child table's
+    judged by the user's rights on the parent it is listed through)."""
+
+    rows: QuerySet
+    meta: DocTypeMeta
+
+
+def list_scope(meta: DocTypeMeta, user: Any, parent: Any = None) -> ListScope:
+    """Check read permission for a list (once) and answer the rows and fields it may show (the read gate's).
 
     Child-table rows are read through a parent DocType the user may read
-    (``parent``), and only those under parent documents the user may read."""
+    (``parent``), and only those under parent documents the user may read; the
+    child's field levels are judged by the user's rights on that parent."""
     if not meta.options.istable:
-        check_permission(meta, "read", user)
-        return readable_rows(meta, user)
+        scope = check_permission(meta, "read", user)
+        return ListScope(readable_rows(meta, user, scope=scope), readable_meta(meta, user))
     parent_meta = meta_for(parent, user) if isinstance(parent, str) and parent else None
     if parent_meta is None or readable_meta(parent_meta, user).child_table_for(meta.doctype) is None:
         message = "Parent is required to get child table data"
         raise PermissionError(message, error_message=message)
     check_permission(parent_meta, "read", user)
-    return readable_rows(meta, user, parent=parent_meta)
+    whole_parent = registry.get(parent_meta.doctype)
+    return ListScope(readable_rows(meta, user, parent=parent_meta),
+                     readable_meta(registry.get(meta.doctype), user, parent=whole_parent))
 
 
-def _listed_through(meta: DocTypeMeta, parent: Any) -> tuple[DocTypeMeta, DocTypeMeta | None]:
-    """A child DocType (whole: the read gate judges its field levels by the user's rights on the parent) and
-    the parent it is listed through, checked by ``list_rows``; any other DocType as it is, with no parent."""
-    if not meta.options.istable:
-        return meta, None
-    return registry.get(meta.doctype), registry.get(parent)
+@dataclass(frozen=True, slots=True)
+class ListAnswer:
+    """A list's rows, its debug lines (when asked by a user allowed to see them), and its count when asked."""
+
+    rows: list[Any]
+    debug: list[str] | None = None
+    count: int | None = None
 
 
-def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
-             start_key: str = "limit_start", length_keys: tuple[str, ...] = ("limit_page_length", "limit")
-             ) -> tuple[list[Any], list[str] | None]:
-    """Rows for Frappe's list parameters, and the debug lines when asked by a user allowed to see them."""
-    rows = list_rows(meta, user, params.get("parent"))
+QueryReader = Callable[[QueryConfig], ListQuery]
+"""How a view reads its parameters into a ``ListQuery``, given the site's caps; called after the permission
+check, so that a caller without read access learns nothing from how their parameters are judged."""
+
+
+def get_list(meta: DocTypeMeta, read_query: QueryReader, user: Any, *, parent: Any = None, count: bool = False
+             ) -> ListAnswer:
+    """The rows the query asks for, and with ``count`` how many documents match its filters (the permission
+    check, the filters and their compilation done once for both). A Single answers its one record."""
+    scope = list_scope(meta, user, parent)
+    config = query_config()
     if meta.options.issingle:  # a Single is one record, never a list of many
-        return [{"name": meta.doctype}], None
-    query = parse_list_params(params, start_key=start_key, length_keys=length_keys)
-    meta, parent = _listed_through(meta, params.get("parent"))
-    compiled = compile_list(meta, query, rows, user=user, parent=parent)
-    if query.debug and api_settings.DEBUG_PERMISSION(user):
-        return fetch_rows_with_debug(compiled, expand_link_columns)
-    return fetch_rows(compiled, expand_link_columns), None
+        total = _matching(scope, read_query(config), user, config).count() if count else None
+        return ListAnswer([{"name": meta.doctype}], None, total)
+    query = read_query(config)
+    compiled = compile_list(scope.meta, query, GateResolver(user), config, scope.rows)
+    rows, lines = fetch_rows_with_debug(compiled) if query.debug and api_settings.DEBUG_PERMISSION(user) else \
+        (fetch_rows(compiled), None)
+    return ListAnswer(rows, lines, compiled.matching.count() if count else None)
 
 
-def count_queryset(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> QuerySet:
-    """The documents the user may read that match ``filters`` (and ``or_filters``), to be counted."""
-    rows = list_rows(meta, user, params.get("parent"))
-    meta, parent = _listed_through(meta, params.get("parent"))
-    return filter_queryset(meta, rows, parse_json_param("filters", params.get("filters")),
-                           parse_json_param("or_filters", params.get("or_filters")),
-                           Compiler(meta, user, parent=parent))
+def count_queryset(meta: DocTypeMeta, filters: Any, or_filters: Any, user: Any, *, parent: Any = None) -> QuerySet:
+    """The documents the user may read that match ``filters`` (and ``or_filters``; JSON text or decoded), to be
+    counted. Read permission is checked before the filters are read."""
+    scope = list_scope(meta, user, parent)
+    query = ListQuery(filters=_decoded("filters", filters), or_filters=_decoded("or_filters", or_filters))
+    return _matching(scope, query, user, query_config())
 
 
-def get_count(meta: DocTypeMeta, params: Mapping[str, Any], user: Any) -> int:
+def _decoded(name: str, value: Any) -> Any:
+    """JSON text decoded (a decoded value was checked where it was decoded: a JSON body, or the view)."""
+    return parse_json_param(name, value) if isinstance(value, (str, bytes)) else value
+
+
+def _matching(scope: ListScope, query: ListQuery, user: Any, config: QueryConfig) -> QuerySet:
+    """The rows of ``scope`` matching the query's ``filters`` and ``or_filters``."""
+    compiler = Compiler(scope.meta, GateResolver(user), config)
+    return filter_queryset(scope.rows, query.filters, query.or_filters, compiler)
+
+
+def get_count(meta: DocTypeMeta, filters: Any, or_filters: Any, user: Any, *, parent: Any = None) -> int:
     """How many documents the user may read match ``filters`` (and ``or_filters``)."""
-    return count_queryset(meta, params, user).count()
+    return count_queryset(meta, filters, or_filters, user, parent=parent).count()
+
+
+def count_with_debug(queryset: QuerySet, limit: int = 0) -> tuple[int, list[str]]:
+    """How many rows ``queryset`` holds (at most ``limit`` when given), with Frappe's debug lines: the SQL
+    run and its execution time."""
+    counted = queryset[:limit] if limit else queryset
+    with CaptureQueriesContext(connections[queryset.db]) as captured:
+        started = time.perf_counter()
+        number = counted.count()
+        elapsed = time.perf_counter() - started
+    return number, [*(query["sql"] for query in captured.captured_queries), f"Execution time: {elapsed:.4f} sec"]

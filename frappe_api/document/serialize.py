@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 
 from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError
-from ..fieldvalues import converter_for
+from ..query.values import converter_for
 from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import DocTypeMeta
 from ..permissions import check_permission
@@ -131,21 +131,6 @@ def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = Fa
     if expand:
         expand_links(meta, document, user)
     return document
-
-
-def expand_link_columns(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta, models.QuerySet], ...]
-                        ) -> None:
-    """Replace the Link values of list rows (``expand``: column, linked DocType as the user reads it, the linked
-    rows the user may read) by the linked documents the user may read: one query per expanded field."""
-    for index, target, readable in expand:
-        names = {row[index] for row in rows if row[index] is not None}
-        if not names:
-            continue
-        documents = {doc["name"]: doc for doc in serialize_rows(
-            target, readable.filter(**{f"{target.name.lookup}__in": names}))}
-        for row in rows:
-            if row[index] is not None:
-                row[index] = documents.get(row[index], row[index])
 
 
 def expand_links(meta: DocTypeMeta, document: dict[str, Any], user: Any) -> None:

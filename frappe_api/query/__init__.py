@@ -1,12 +1,30 @@
-"""Frappe's query language, independent of HTTP.
+"""Frappe's query language, independent of HTTP, settings and users.
 
-``parse_list_params`` turns request parameters into a ``ListQuery``;
-``compile_list`` validates every name against a DocType and builds one
-queryset; ``fetch_rows`` reads it with ``values_list()``.
+A caller builds one ``ListQuery`` (``list_query`` reads Frappe's parameter values; the caller resolves its
+own parameter names), then ``compile_list`` validates every name against a DocType and builds one queryset,
+reaching other DocTypes through the caller's ``DocTypeResolver`` and capped by its ``QueryConfig``;
+``fetch_rows`` reads it with ``values_list()``. Errors are ``QueryError``\\s (``frappe_api.query.errors``).
+
+Modules: ``params`` (the request, the caps, parameter readers), ``filters`` (filters to ``Q``), ``compile``
+(fields, order, grouping, paging), ``children`` (child-row columns), ``values`` (values as field types),
+``timespan`` (date ranges), ``lookups`` (``frappe_like``), ``resolver`` (the DocType resolver protocol),
+``errors``.
 """
 
-from .compile import CompiledList, compile_list, fetch_rows, fetch_rows_with_debug
-from .params import ListQuery, parse_json_param, parse_list_params
+from .compile import CompiledList, Compiler, compile_list, fetch_rows, fetch_rows_with_debug, filter_queryset
+from .errors import (
+    IllegalQuery,
+    InvalidFilter,
+    InvalidParameter,
+    InvalidValue,
+    LimitExceeded,
+    NameNotPermitted,
+    QueryError,
+)
+from .params import ListQuery, QueryConfig, list_query, parse_bool, parse_int, parse_json_param
+from .resolver import DocTypeResolver, Unrestricted
 
-__all__ = ["CompiledList", "ListQuery", "compile_list", "fetch_rows", "fetch_rows_with_debug", "parse_json_param",
-           "parse_list_params"]
+__all__ = ["CompiledList", "Compiler", "DocTypeResolver", "IllegalQuery", "InvalidFilter", "InvalidParameter",
+           "InvalidValue", "LimitExceeded", "ListQuery", "NameNotPermitted", "QueryConfig", "QueryError",
+           "Unrestricted", "compile_list", "fetch_rows", "fetch_rows_with_debug", "filter_queryset", "list_query",
+           "parse_bool", "parse_int", "parse_json_param"]

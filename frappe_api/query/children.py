@@ -1,7 +1,7 @@
 """Child rows in a list: ``fields: [{"items": ["item_code", "qty"]}]`` answers, in each row, ``items`` as the list
 of that document's rows (ordered by ``idx``) with those fields: one more query per table field.
 
-Names are checked against the child DocType as the user may read it (``Compiler.child_meta``); the rows are
+Names are checked against the child DocType as the caller may read it (``Compiler.child_meta``); the rows are
 only those under the parent rows of the answer, which the read gate already chose.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..exceptions import DataError
+from .errors import NameNotPermitted
 from ..meta import APIField, ChildTable, DocTypeMeta
 from .filters import resolve_field
 from .params import ChildFields
@@ -19,7 +19,7 @@ from .params import ChildFields
 
 @dataclass(frozen=True)
 class ChildColumn:
-    """One ``{table: [fields]}`` of ``fields``: the table, the child DocType as the user reads it, the fields."""
+    """One ``{table: [fields]}`` of ``fields``: the table, the child DocType as the caller reads it, the fields."""
 
     key: str
     table: ChildTable
@@ -38,7 +38,7 @@ def child_columns(compiler: Any, fields: tuple[Any, ...],
             continue
         table = compiler.meta.child_tables.get(spec.table)
         if table is None:
-            raise DataError(f"Field not permitted in query: {spec.table}")
+            raise NameNotPermitted(f"Field not permitted in query: {spec.table}")
         child_meta = compiler.child_meta(table.doctype)
         chosen = list(child_meta.fields.values()) if "*" in spec.fields else \
             [resolve_field(child_meta, name.strip("` ")) for name in spec.fields]

@@ -2,36 +2,32 @@
 
 Field expressions accepted in ``fields`` (``frappe/model/db_query.py``):
 ``field``, ``*``, ``field as alias``, ``link_field.target_field`` (joined;
-the target DocType's read permission is checked), ``table_field.child_field``
-and ```tabChild DocType`.child_field`` (one row per child row, as Frappe
-does), and the aggregates ``count``, ``sum``, ``avg``, ``min``, ``max``
-(``count(distinct x)`` too), each with an optional alias. Anything else is a
-417; no text from the client reaches SQL.
+the target DocType comes from the caller's resolver, which may refuse it),
+``table_field.child_field`` and ```tabChild DocType`.child_field`` (one row
+per child row, as Frappe does), and the aggregates ``count``, ``sum``,
+``avg``, ``min``, ``max`` (``count(distinct x)`` too), each with an optional
+alias. Anything else is a ``QueryError``; no text from the client reaches SQL.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections, models
+from django.db import models
 from django.db.models import Avg, Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
-from django.test.utils import CaptureQueriesContext
 
-from ..runtime import setting
-from ..exceptions import DataError, ValidationError
-from ..fieldvalues import Converter, converter_for
-from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import APIField, DocTypeMeta
-from ..registry import registry
 from .children import ChildColumn, attach_child_rows, child_columns
+from .errors import IllegalQuery, InvalidParameter, NameNotPermitted
 from .filters import ORM_VALUE_ERRORS, compile_conditions, normalize_filters, resolve_field
-from .params import ChildFields, ListQuery
+from .params import ChildFields, ListQuery, QueryConfig
+from .resolver import DocTypeResolver
+from .values import Converter, converter_for
 
 _ALIAS_RE = re.compile(r"^(?P<expr>.+?)\s+as\s+(?P<alias>[A-Za-z_][A-Za-z0-9_]*)$", re.IGNORECASE | re.DOTALL)
 _QUALIFIED_RE = re.compile(r"^`?tab(?P<doctype>[^`.]+)`?\.`?(?P<field>[^`.]+)`?$")
@@ -41,11 +37,6 @@ _FUNCTION_RE = re.compile(r"^\s*(?P<fn>[A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _SORT_CHARS = re.compile(r"^[A-Za-z0-9_\- ,`'\".()]*$")
 _AGGREGATES = {"count": Count, "sum": Sum, "avg": Avg, "min": Min, "max": Max}
 _NUMBERS = (models.IntegerField, models.FloatField, models.DecimalField, models.DurationField)
-
-ExpandColumns = tuple[tuple[int, DocTypeMeta, QuerySet], ...]
-"""(column, linked DocType as the user reads it, the linked rows the user may read) per expanded Link."""
-ExpandLinks = Callable[[list[list[Any]], ExpandColumns], None]
-
 
 @dataclass(frozen=True, slots=True)
 class SelectItem:
@@ -65,46 +56,50 @@ class CompiledList:
     keys: tuple[str, ...]
     converters: tuple[tuple[int, Converter], ...]
     as_dict: bool
-    expand: ExpandColumns = field(default_factory=tuple)
-    """(column, linked DocType as the user reads it, the linked rows the user may read) per expanded Link."""
+    resolver: DocTypeResolver
+    matching: QuerySet
+    """The rows matching ``filters`` and ``or_filters``, before grouping, ordering and paging: what a count
+    counts."""
+    expand: tuple[tuple[int, DocTypeMeta], ...] = field(default_factory=tuple)
+    """(column, linked DocType as the caller reads it) per expanded Link."""
     children: tuple[ChildColumn, ...] = ()
     """Child-row columns (``{table: [fields]}``), read after the parent rows (whose pk ends each tuple)."""
 
 
 class Compiler:
-    """Resolves names for one DocType on behalf of one user (Links and child tables through the registry).
+    """Resolves names for one DocType (``meta``, as the caller may read it) for one caller.
 
-    With a ``user``, every other DocType a name reaches passes the read gate: a
-    child table's or Link target's fields are those the user may read there,
-    and a column read through a Link is NULL on rows whose target the user may
-    not read (``annotations`` holds those guarded columns)."""
+    Every other DocType a name reaches comes from ``resolver``: a child
+    table's or Link target's fields are those the caller may read there, and a
+    column read through a Link is NULL on rows whose target the caller may not
+    read (``annotations`` holds those guarded columns). ``config`` holds the
+    caps filters run with."""
 
-    def __init__(self, meta: DocTypeMeta, user: Any = None, *, parent: DocTypeMeta | None = None) -> None:
-        self.meta = readable_meta(meta, user, parent=parent) if user is not None else meta
-        self.user = user
-        self.registry = registry
+    def __init__(self, meta: DocTypeMeta, resolver: DocTypeResolver, config: QueryConfig) -> None:
+        self.meta = meta
+        self.resolver = resolver
+        self.config = config
         self.annotations: dict[str, Any] = {}
 
     # --- names ----------------------------------------------------------------------------
     def child_meta(self, doctype: str) -> DocTypeMeta:
-        meta = self.registry.get(doctype)
-        return readable_meta(meta, self.user, parent=self.meta) if self.user is not None else meta
+        return self.resolver.child_meta(doctype, self.meta)
 
     def link_meta(self, api_field: APIField) -> DocTypeMeta:
-        return link_target(api_field, self.user)
+        return self.resolver.link_meta(api_field)
 
     def rows(self, meta: DocTypeMeta) -> QuerySet:
-        """The rows of ``meta`` the user may read (all of them without a user)."""
-        return readable_rows(meta, self.user) if self.user is not None else meta.queryset()
+        """The rows of ``meta`` the caller may read."""
+        return self.resolver.rows(meta)
 
     def _guarded(self, link: APIField, target: DocTypeMeta, path: str) -> str:
-        """``path`` (a column of a Link's target), or an annotation that is NULL where the user may not read
+        """``path`` (a column of a Link's target), or an annotation that is NULL where the caller may not read
         the target row."""
-        if self.user is None or all_rows_readable(target, self.user):
+        if self.resolver.all_rows_readable(target):
             return path
         alias = f"_gate_{path}"
         if alias not in self.annotations:
-            readable = readable_rows(target, self.user).values("pk")
+            readable = self.resolver.rows(target).values("pk")
             self.annotations[alias] = Case(When(Q(**{f"{link.attname}__in": readable}), then=F(path)))
         return alias
 
@@ -119,7 +114,7 @@ class Compiler:
                 return api_field.lookup, api_field
             table = self.meta.child_table_for(doctype)
             if table is None:
-                raise DataError(f"Field not permitted in query: {text}")
+                raise NameNotPermitted(f"Field not permitted in query: {text}")
             child_field = resolve_field(self.child_meta(table.doctype), fieldname)
             return self._through(table.query_name, child_field, text), child_field
         head, dot, tail = text.partition(".")
@@ -137,17 +132,17 @@ class Compiler:
     @staticmethod
     def _through(prefix: str, api_field: APIField, text: str) -> str:
         if api_field.attname is None:
-            raise DataError(f"Field not permitted in query: {text}")
+            raise NameNotPermitted(f"Field not permitted in query: {text}")
         return f"{prefix}__{api_field.lookup}"
 
     # --- fields ----------------------------------------------------------------------------
     def select_item(self, raw: Any) -> list[SelectItem]:
         if not isinstance(raw, str) or not raw.strip():
-            raise DataError(f"Field not permitted in query: {raw!r}")
+            raise NameNotPermitted(f"Field not permitted in query: {raw!r}")
         text = raw.strip()
         lowered = text.lower()
         if "/*" in lowered or "union" in lowered.split():
-            raise ValidationError("Illegal SQL Query")
+            raise IllegalQuery("Illegal SQL Query")
         if text == "*":
             return [SelectItem(name, api_field.lookup, api_field=api_field) for name, api_field in
                     self.meta.fields.items()]
@@ -167,8 +162,8 @@ class Compiler:
         if "(" in text:
             function = _FUNCTION_RE.match(text)
             if function and " " not in function.group("fn") and "select" not in lowered:
-                raise DataError(f"Use of function {function.group('fn')} in field is restricted")
-            raise DataError("Use of sub-query or function is restricted")
+                raise NameNotPermitted(f"Use of function {function.group('fn')} in field is restricted")
+            raise NameNotPermitted("Use of sub-query or function is restricted")
         lookup, api_field = self.column(text)
         return [SelectItem(alias or text.split(".")[-1].strip("`"), lookup, api_field=api_field)]
 
@@ -176,10 +171,10 @@ class Compiler:
     def sort_terms(self, text: str, kind: str, aliases: dict[str, Any]) -> list[tuple[Any, str]]:
         """(ORM expression or path, direction) per comma-separated term, checked as Frappe checks them."""
         if not _SORT_CHARS.match(text):
-            raise ValidationError("Illegal SQL Query")
+            raise IllegalQuery("Illegal SQL Query")
         lowered = text.lower()
         if re.search(r"\b(union|intersect)\b", lowered) or ("select" in lowered and " from " in lowered):
-            raise ValidationError("Cannot use sub-query here.")
+            raise IllegalQuery("Cannot use sub-query here.")
         terms = []
         for part in text.split(","):
             part = part.strip()
@@ -189,7 +184,7 @@ class Compiler:
             direction = last.lower() if head and last.lower() in ("asc", "desc") else ("asc" if kind else "")
             expression = head.strip() if head and last.lower() in ("asc", "desc") else part
             if "(" in expression:
-                raise ValidationError(f"Cannot use {expression} in order/group by")
+                raise IllegalQuery(f"Cannot use {expression} in order/group by")
             if expression in aliases:
                 terms.append((aliases[expression], direction))
             else:
@@ -199,13 +194,13 @@ class Compiler:
 
 def _aggregated(function: str, lookup: str, api_field: APIField, text: str) -> Any:
     """What ``sum``/``avg``/``min``/``max`` run over, so every database accepts it: a Check as 0/1, sum and avg
-    only numbers, min and max anything but JSON (a 417 otherwise)."""
+    only numbers, min and max anything but JSON (an ``InvalidParameter`` otherwise)."""
     model_field = api_field.model_field
     if isinstance(model_field, models.BooleanField):
         return Cast(lookup, models.IntegerField())
     if (function in ("sum", "avg") and not isinstance(model_field, _NUMBERS)) or isinstance(model_field,
                                                                                            models.JSONField):
-        raise ValidationError(f"Cannot use {text}: {api_field.label} is not a number")
+        raise InvalidParameter(f"Cannot use {text}: {api_field.label} is not a number")
     return lookup
 
 
@@ -231,32 +226,24 @@ def _ordering(meta: DocTypeMeta, terms: list[tuple[Any, str]]) -> list[Any]:
     return ordering
 
 
-def page_bounds(query: ListQuery) -> tuple[int, int]:
-    """(start, stop) of the page; a page length of 0 means every row, up to ``MAX_PAGE_LENGTH``."""
-    cap = setting("MAX_PAGE_LENGTH")
-    length = query.limit_page_length or cap
-    return query.limit_start, query.limit_start + min(length, cap)
+def filter_queryset(queryset: QuerySet, filters: Any, or_filters: Any, compiler: Compiler) -> QuerySet:
+    """``queryset`` (rows of ``compiler.meta``) narrowed by Frappe ``filters`` (ANDed) and ``or_filters`` (one
+    ORed group), both already JSON-decoded.
 
-
-def filter_queryset(meta: DocTypeMeta, queryset: QuerySet, filters: Any, or_filters: Any = None,
-                    compiler: Compiler | None = None) -> QuerySet:
-    """``queryset`` narrowed by Frappe ``filters`` (ANDed) and ``or_filters`` (one ORed group).
-
-    A value the ORM refuses is found again condition by condition (on that error path only) and answered
-    as a 417 naming its field."""
-    compiler = compiler or Compiler(meta)
-    meta = compiler.meta
-    resolvers = {"get_meta": compiler.child_meta, "link_meta": compiler.link_meta, "rows_of": compiler.rows}
-    groups = [(normalize_filters(filters), False), (normalize_filters(or_filters, param="or_filters"), True)]
+    A value the ORM refuses is found again condition by condition (on that error path only) and raised as an
+    ``InvalidValue`` naming its field."""
+    meta, config = compiler.meta, compiler.config
+    groups = [(normalize_filters(filters, max_filters=config.max_filters), False),
+              (normalize_filters(or_filters, param="or_filters", max_filters=config.max_filters), True)]
     where = Q()
     for conditions, join_or in groups:
         if conditions:
-            where &= compile_conditions(meta, conditions, join_or=join_or, **resolvers)
+            where &= compile_conditions(meta, conditions, compiler.resolver, config, join_or=join_or)
     try:
         return queryset.filter(where) if where else queryset
     except ORM_VALUE_ERRORS:
         for conditions, join_or in groups:
-            compile_conditions(meta, conditions, join_or=join_or, check_values=True, **resolvers)
+            compile_conditions(meta, conditions, compiler.resolver, config, join_or=join_or, check_values=True)
         raise
 
 
@@ -275,38 +262,33 @@ def ordering_for(meta: DocTypeMeta, order_by: str, compiler: Compiler, aliases: 
     return _ordering(meta, terms)
 
 
-def order_queryset(meta: DocTypeMeta, queryset: QuerySet, order_by: str) -> QuerySet:
-    """``queryset`` in Frappe's ``order_by`` order, or the DocType's default order when it is empty."""
-    return order_queryset_for(Compiler(meta), queryset, order_by)
-
-
 def order_queryset_for(compiler: Compiler, queryset: QuerySet, order_by: str) -> QuerySet:
-    """``queryset`` in Frappe's ``order_by`` order, names resolved by ``compiler`` (so as its user may read)."""
+    """``queryset`` in Frappe's ``order_by`` order, names resolved by ``compiler`` (so as its caller may read)."""
     ordering = ordering_for(compiler.meta, order_by, compiler)
-    if compiler.annotations:  # columns read through a Link whose target rows the user may not all read
+    if compiler.annotations:  # columns read through a Link whose target rows the caller may not all read
         queryset = queryset.annotate(**compiler.annotations)
     return queryset.order_by(*ordering)
 
 
-def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = None, *, user: Any = None,
-                 parent: DocTypeMeta | None = None) -> CompiledList:
+def compile_list(meta: DocTypeMeta, query: ListQuery, resolver: DocTypeResolver, config: QueryConfig,
+                 base: QuerySet | None = None) -> CompiledList:
     """Validate ``query`` against ``meta`` and build the single queryset that answers it.
 
-    With ``user``, every name reaching another DocType passes the read gate
-    (``frappe_api.gate``): Link targets and child tables show only the fields
-    and rows the user may read there. ``base`` holds the rows of ``meta`` itself
-    the list may show; ``parent`` is the DocType a child DocType's rows are listed through, whose rights
-    decide the child's field levels.
+    ``meta`` is the DocType as the caller may read it (a name it lacks is
+    unknown); every name reaching another DocType goes through ``resolver``
+    (the API's is the read gate's: Link targets and child tables show only
+    the fields and rows the user may read there). ``base`` holds the rows of
+    ``meta`` itself the list may show (every row without it); ``config`` the
+    caps filters run with.
     """
-    compiler = Compiler(meta, user, parent=parent)
-    meta = compiler.meta
+    compiler = Compiler(meta, resolver, config)
     children = child_columns(compiler, query.fields, converter_for)
     items = [item for raw in query.fields if not isinstance(raw, ChildFields) for item in compiler.select_item(raw)]
     expand_targets: list[tuple[str, DocTypeMeta]] = []
     for fieldname in query.expand:
         link = meta.get_field(fieldname) if isinstance(fieldname, str) else None
         if link is None or not link.is_link:
-            raise DataError(f"Field not permitted in query: {fieldname}")
+            raise NameNotPermitted(f"Field not permitted in query: {fieldname}")
         expand_targets.append((fieldname, compiler.link_meta(link)))
         if not any(item.key == fieldname for item in items):
             items.append(SelectItem(fieldname, link.lookup, api_field=link))
@@ -314,44 +296,50 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = No
     aggregates = {f"_agg{index}": item.aggregate for index, item in enumerate(items) if item.aggregate is not None}
     grouped = bool(aggregates or query.group_by)
     if children and grouped:
-        raise ValidationError("Child table fields cannot be combined with group_by or aggregates")
+        raise InvalidParameter("Child table fields cannot be combined with group_by or aggregates")
     group_lookups = [target for target, _ in compiler.sort_terms(query.group_by, "", {})] if query.group_by else []
     aliases = {item.key: f"_agg{index}" for index, item in enumerate(items) if item.aggregate is not None}
     ordering = ordering_for(meta, query.order_by, compiler, aliases, grouped=grouped)
 
-    queryset = base if base is not None else meta.queryset()
-    if compiler.annotations:  # columns read through a Link whose target rows the user may not all read
+    matching = filter_queryset(base if base is not None else meta.queryset(), query.filters, query.or_filters,
+                               compiler)
+    queryset = matching
+    if compiler.annotations:  # columns read through a Link whose target rows the caller may not all read
         queryset = queryset.annotate(**compiler.annotations)
-    queryset = filter_queryset(meta, queryset, query.filters, query.or_filters, compiler)
     if grouped:
         for item in items:
             if item.aggregate is None and item.lookup not in group_lookups:
-                raise ValidationError(f"Field {item.key} must be in group_by, or wrapped in an aggregate")
+                raise InvalidParameter(f"Field {item.key} must be in group_by, or wrapped in an aggregate")
         if not group_lookups:  # one row over the whole table: group on a constant, which adds no GROUP BY
             queryset = queryset.annotate(_frappe_all=Value(1))
             group_lookups = ["_frappe_all"]
         queryset = queryset.values(*group_lookups).annotate(**aggregates) if aggregates else \
             queryset.values(*group_lookups).distinct()
     queryset = queryset.order_by(*ordering)
-    start, stop = page_bounds(query)
     columns = [f"_agg{index}" if item.aggregate is not None else item.lookup for index, item in enumerate(items)]
     columns += ["pk"] if children else []
-    queryset = queryset.values_list(*columns)[start:stop]
+    queryset = queryset.values_list(*columns)[query.start:query.start + query.page_length]
     converters = tuple((index, convert) for index, item in enumerate(items)
                        if (convert := converter_for(item.api_field)) is not None)
     keys = tuple(item.key for item in items) + tuple(column.key for column in children)
-    expand_at = tuple((keys.index(fieldname), target,
-                       readable_rows(target, user) if user is not None else target.queryset())
-                      for fieldname, target in expand_targets)
-    return CompiledList(queryset, keys, converters, query.as_dict, expand_at, children)
+    expand_at = tuple((keys.index(fieldname), target) for fieldname, target in expand_targets)
+    return CompiledList(queryset, keys, converters, query.as_dict, resolver, matching, expand_at, children)
 
 
-def fetch_rows(compiled: CompiledList, expand_links: ExpandLinks | None = None
-               ) -> list[dict[str, Any]] | list[list[Any]]:
-    """Run the query once and shape its rows as Frappe does (dicts, or lists with ``as_dict=0``).
+def _expand(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta], ...], resolver: DocTypeResolver) -> None:
+    """Replace Link values by the linked documents the caller may read: one query per expanded field."""
+    for index, target in expand:
+        names = {row[index] for row in rows if row[index] is not None}
+        if not names:
+            continue
+        documents = {doc["name"]: doc for doc in resolver.documents(target, names)}
+        for row in rows:
+            if row[index] is not None:
+                row[index] = documents.get(row[index], row[index])
 
-    ``expand_links(rows, compiled.expand)`` replaces the expanded Link columns by the linked documents
-    (``frappe_api.document.serialize.expand_link_columns``); a query asking for ``expand`` needs it."""
+
+def fetch_rows(compiled: CompiledList) -> list[dict[str, Any]] | list[list[Any]]:
+    """Run the query once and shape its rows as Frappe does (dicts, or lists with ``as_dict=0``)."""
     rows: list[Any] = list(compiled.queryset)
     if compiled.children:
         rows = attach_child_rows(rows, compiled.children)
@@ -360,31 +348,16 @@ def fetch_rows(compiled: CompiledList, expand_links: ExpandLinks | None = None
         for row in rows:
             for index, convert in compiled.converters:
                 row[index] = convert(row[index])
-        if compiled.expand:
-            if expand_links is None:
-                raise TypeError("this query expands Link fields: fetch_rows needs expand_links")
-            expand_links(rows, compiled.expand)
+        _expand(rows, compiled.expand, compiled.resolver)
     if not compiled.as_dict:
         return [list(row) for row in rows]
     keys = compiled.keys
     return [dict(zip(keys, row)) for row in rows]
 
 
-def fetch_rows_with_debug(compiled: CompiledList, expand_links: ExpandLinks | None = None
-                          ) -> tuple[list[Any], list[str]]:
+def fetch_rows_with_debug(compiled: CompiledList) -> tuple[list[Any], list[str]]:
     """``fetch_rows`` plus Frappe's debug lines: the SQL (parameters shown inline) and its execution time."""
     started = time.perf_counter()
-    rows = fetch_rows(compiled, expand_links)
+    rows = fetch_rows(compiled)
     elapsed = time.perf_counter() - started
     return rows, [str(compiled.queryset.query), f"Execution time: {elapsed:.4f} sec"]
-
-
-def count_with_debug(queryset: QuerySet, limit: int = 0) -> tuple[int, list[str]]:
-    """How many rows ``queryset`` holds (at most ``limit`` when given), with Frappe's debug lines: the SQL
-    run and its execution time."""
-    counted = queryset[:limit] if limit else queryset
-    with CaptureQueriesContext(connections[queryset.db]) as captured:
-        started = time.perf_counter()
-        count = counted.count()
-        elapsed = time.perf_counter() - started
-    return count, [*(query["sql"] for query in captured.captured_queries), f"Execution time: {elapsed:.4f} sec"]

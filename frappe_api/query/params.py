@@ -1,19 +1,39 @@
-"""Parse Frappe list parameters (strings from a query string, or decoded JSON) into a ``ListQuery``."""
+"""A list request as the query language takes it (``ListQuery``), the caps a caller sets (``QueryConfig``), and
+the readers of Frappe's parameter values (JSON, integers, booleans, field lists).
+
+The API's views resolve their own parameter names (v1's ``limit_start``/``limit_page_length``, v2's
+``start``/``limit``) and hand over one ``ListQuery``; nothing here reads settings.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from ..conf import api_settings
-from ..exceptions import ValidationError
+from .errors import InvalidParameter, LimitExceeded
 
 # Offsets and page lengths are clamped here: past it there are no rows anyway, and every database still
 # accepts it with a page added (SQL's BIGINT stops at 2**63 - 1).
 MAX_INT_PARAM = 2**62
+
+
+@dataclass(frozen=True, slots=True)
+class QueryConfig:
+    """The caps and conventions a caller runs the query language with (the API passes its settings)."""
+
+    max_page_length: int = 10000
+    """The most rows one list answers (also for a page length of 0)."""
+    default_page_length: int = 20
+    max_filters: int = 50
+    """Most conditions in one ``filters`` or ``or_filters``."""
+    max_in_values: int = 1000
+    """Most values in one ``in``/``not in``."""
+    max_json_depth: int = 8
+    """Deepest nesting accepted in a JSON parameter."""
+    first_day_of_week: str = "Sunday"
+    """Where ``timespan``'s weeks start."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +43,13 @@ class ListQuery:
     fields: tuple[Any, ...] = ("name",)
     """Field expressions (strings) and ``ChildFields``."""
     filters: Any = None
+    """Decoded ``filters`` (a list or dict), checked when compiled."""
     or_filters: Any = None
     order_by: str = ""
     group_by: str = ""
-    limit_start: int = 0
-    limit_page_length: int = 20
+    start: int = 0
+    page_length: int = 20
+    """Rows to answer, the caller's cap already applied."""
     as_dict: bool = True
     debug: bool = False
     expand: tuple[str, ...] = ()
@@ -35,7 +57,7 @@ class ListQuery:
 
 def _depth(value: Any, limit: int, level: int = 1) -> None:
     if level > limit:
-        raise ValidationError(f"JSON nested deeper than {limit} levels")
+        raise LimitExceeded(f"JSON nested deeper than {limit} levels")
     if isinstance(value, dict):
         for item in value.values():
             _depth(item, limit, level + 1)
@@ -44,10 +66,11 @@ def _depth(value: Any, limit: int, level: int = 1) -> None:
             _depth(item, limit, level + 1)
 
 
-def parse_json_param(name: str, value: Any) -> Any:
-    """Decode a JSON parameter sent as a string; decoded values pass through. Bad JSON is a 417."""
+def parse_json_param(name: str, value: Any, max_depth: int) -> Any:
+    """Decode a JSON parameter sent as a string; decoded values pass through. Bad JSON, or JSON nested deeper
+    than ``max_depth``, is an error."""
     if not isinstance(value, (str, bytes)):
-        _depth(value, api_settings.MAX_JSON_DEPTH)
+        _depth(value, max_depth)
         return value
     text = value.strip() if isinstance(value, str) else value
     if not text:
@@ -55,8 +78,8 @@ def parse_json_param(name: str, value: Any) -> Any:
     try:
         decoded = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        raise ValidationError(f"Invalid JSON in parameter '{name}': {exc}") from None
-    _depth(decoded, api_settings.MAX_JSON_DEPTH)
+        raise InvalidParameter(f"Invalid JSON in parameter '{name}': {exc}") from None
+    _depth(decoded, max_depth)
     return decoded
 
 
@@ -77,17 +100,22 @@ def parse_bool(name: str, value: Any, default: bool) -> bool:
 
 
 def parse_int(name: str, value: Any, default: int) -> int:
-    """A non-negative integer parameter (Frappe's ``cint``, but a non-number is a 417); numbers past any
+    """A non-negative integer parameter (Frappe's ``cint``, but a non-number is an error); numbers past any
     database's integers are clamped to ``MAX_INT_PARAM``."""
     if value is None or value == "":
         return default
     try:
         number = int(value) if not isinstance(value, str) else int(float(value.strip()))
     except (TypeError, ValueError, OverflowError):
-        raise ValidationError(f"'{name}' must be an integer, got {value!r}") from None
+        raise InvalidParameter(f"'{name}' must be an integer, got {value!r}") from None
     if number < 0:
-        raise ValidationError(f"'{name}' must not be negative")
+        raise InvalidParameter(f"'{name}' must not be negative")
     return min(number, MAX_INT_PARAM)
+
+
+def first_given(*values: Any) -> Any:
+    """The first of ``values`` that is neither None nor empty (a parameter sent under one of several names)."""
+    return next((value for value in values if value not in (None, "")), None)
 
 
 @dataclass(frozen=True)
@@ -106,62 +134,72 @@ def _child_fields(item: dict[Any, Any]) -> list[ChildFields]:
             names = [names]
         if not isinstance(table, str) or not isinstance(names, list) or not names \
                 or not all(isinstance(name, str) for name in names):
-            raise ValidationError("'fields' must be a list of strings or {table field: [field names]}")
+            raise InvalidParameter("'fields' must be a list of strings or {table field: [field names]}")
         specs.append(ChildFields(table, tuple(names)))
     return specs
 
 
-def parse_fields(value: Any) -> tuple[str | ChildFields, ...]:
+def parse_fields(value: Any, max_depth: int) -> tuple[str | ChildFields, ...]:
     """``fields`` as Frappe clients send it: a JSON list (of names, and ``{table field: [names]}`` for child
     rows), a bare ``*``, or a single field name."""
     if value is None or value == "":
         return ("name",)
     if isinstance(value, str) and value.strip() in ("*", '"*"'):
         return ("*",)
-    decoded = parse_json_param("fields", value) if isinstance(value, str) and value.strip()[:1] in "[\"" else value
+    decoded = parse_json_param("fields", value, max_depth) if isinstance(value, str) and value.strip()[:1] in "[\"" \
+        else value
     if decoded is None:
         return ("name",)
     if isinstance(decoded, str):  # a bare "name, status" (older Frappe split it on commas)
         decoded = [part.strip() for part in decoded.split(",") if part.strip()] if "(" not in decoded else [decoded]
-    if not isinstance(decoded, list) or not all(isinstance(item, (str, dict)) for item in decoded):
-        raise ValidationError("'fields' must be a list of strings")
+    if not isinstance(decoded, (list, tuple)) or not all(isinstance(item, (str, dict)) for item in decoded):
+        raise InvalidParameter("'fields' must be a list of strings")
     fields: list[str | ChildFields] = []
     for item in decoded:
         fields.extend(_child_fields(item) if isinstance(item, dict) else [item])
     return tuple(fields) or ("name",)
 
 
-def parse_list_params(params: Mapping[str, Any], *, start_key: str = "limit_start",
-                      length_keys: tuple[str, ...] = ("limit_page_length", "limit")) -> ListQuery:
-    """Read Frappe's list parameters; unknown parameters are ignored as Frappe ignores them."""
-    length_raw = next((params.get(key) for key in length_keys if params.get(key) not in (None, "")), None)
-    order_by = params.get("order_by") or ""
-    group_by = params.get("group_by") or ""
-    if not isinstance(order_by, str):
-        raise ValidationError("'order_by' must be a string")
-    if not isinstance(group_by, str):
-        raise ValidationError("'group_by' must be a string")
-    return ListQuery(
-        fields=parse_fields(params.get("fields")),
-        filters=parse_json_param("filters", params.get("filters")),
-        or_filters=parse_json_param("or_filters", params.get("or_filters")),
-        order_by=order_by.strip(),
-        group_by=group_by.strip(),
-        limit_start=parse_int(start_key, params.get(start_key), 0),
-        limit_page_length=parse_int("limit_page_length", length_raw, api_settings.DEFAULT_PAGE_LENGTH),
-        as_dict=parse_bool("as_dict", params.get("as_dict"), True),
-        debug=parse_bool("debug", params.get("debug"), False),
-        expand=parse_names("expand", params.get("expand")),
-    )
-
-
-def parse_names(name: str, value: Any) -> tuple[str, ...]:
+def parse_names(name: str, value: Any, max_depth: int) -> tuple[str, ...]:
     """A list of field names sent as JSON (``["a", "b"]``), a JSON string, or a bare name."""
     if value in (None, ""):
         return ()
-    decoded = parse_json_param(name, value) if isinstance(value, str) and value.strip()[:1] in '["' else value
+    decoded = parse_json_param(name, value, max_depth) if isinstance(value, str) and value.strip()[:1] in '["' \
+        else value
     if isinstance(decoded, str):
         decoded = [decoded]
     if not isinstance(decoded, list) or not all(isinstance(item, str) for item in decoded):
-        raise ValidationError(f"'{name}' must be a list of field names")
+        raise InvalidParameter(f"'{name}' must be a list of field names")
     return tuple(decoded)
+
+
+def _decoded(name: str, value: Any, config: QueryConfig) -> Any:
+    return parse_json_param(name, value, config.max_json_depth) if isinstance(value, (str, bytes)) else value
+
+
+def list_query(config: QueryConfig, *, fields: Any = None, filters: Any = None, or_filters: Any = None,
+               order_by: Any = None, group_by: Any = None, start: int = 0, page_length: int | None = None,
+               as_dict: Any = None, debug: Any = None, expand: Any = None) -> ListQuery:
+    """A ``ListQuery`` from the values of Frappe's list parameters: JSON text (from a query string or a form),
+    decoded here once, or values already decoded (from a JSON body, whose depth its parser checked, or by the
+    view). ``start`` and ``page_length`` are the caller's, already read under its own parameter names; a page
+    length of 0 (or None: ``default_page_length``) is every row, and none is longer than ``max_page_length``."""
+    order_by = order_by or ""
+    group_by = group_by or ""
+    if not isinstance(order_by, str):
+        raise InvalidParameter("'order_by' must be a string")
+    if not isinstance(group_by, str):
+        raise InvalidParameter("'group_by' must be a string")
+    length = config.default_page_length if page_length is None else page_length
+    return ListQuery(
+        fields=parse_fields(fields, config.max_json_depth),
+        filters=_decoded("filters", filters, config),
+        or_filters=_decoded("or_filters", or_filters, config),
+        order_by=order_by.strip(),
+        group_by=group_by.strip(),
+        start=start,
+        page_length=min(length or config.max_page_length, config.max_page_length),
+        as_dict=parse_bool("as_dict", as_dict, True),
+        debug=parse_bool("debug", debug, False),
+        expand=parse_names("expand", expand, config.max_json_depth),
+    )

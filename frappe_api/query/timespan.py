@@ -7,8 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from ..conf import api_settings
-from ..exceptions import ValidationError
+from .errors import InvalidFilter
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PERIOD_OF = {"1 week": "week", "1 month": "month", "3 months": "quarter", "6 months": "6 months", "1 year": "year"}
@@ -27,9 +26,9 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _period(day: datetime.date, unit: str) -> tuple[datetime.date, datetime.date]:
+def _period(day: datetime.date, unit: str, first_day_of_week: str) -> tuple[datetime.date, datetime.date]:
     if unit == "week":
-        first_weekday = _WEEKDAYS.index(str(api_settings.FIRST_DAY_OF_WEEK).lower())
+        first_weekday = _WEEKDAYS.index(str(first_day_of_week).lower())
         start = day - datetime.timedelta(days=(day.weekday() - first_weekday) % 7)
         return start, start + datetime.timedelta(days=6)
     if unit == "month":
@@ -48,15 +47,17 @@ def _shift(day: datetime.date, unit: str, step: int) -> datetime.date:
     return _add_months(day, step * {"month": 1, "quarter": 3, "year": 12}[unit])
 
 
-def date_range(operator: str, value: object, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
-    """The inclusive ``(from, to)`` dates a ``timespan``/``previous``/``next`` condition covers."""
+def date_range(operator: str, value: object, today: datetime.date | None = None, *,
+               first_day_of_week: str = "Sunday") -> tuple[datetime.date, datetime.date]:
+    """The inclusive ``(from, to)`` dates a ``timespan``/``previous``/``next`` condition covers (weeks starting
+    on ``first_day_of_week``)."""
     text = str(value).strip().lower()
     if operator in ("previous", "next"):
         if text not in _PERIOD_OF:
-            raise ValidationError(f"'{operator}' takes one of: {', '.join(_PERIOD_OF)}")
+            raise InvalidFilter(f"'{operator}' takes one of: {', '.join(_PERIOD_OF)}")
         text = f"{'last' if operator == 'previous' else 'next'} {_PERIOD_OF[text]}"
     if text not in TIMESPANS:
-        raise ValidationError(f"'timespan' takes one of: {', '.join(TIMESPANS)}")
+        raise InvalidFilter(f"'timespan' takes one of: {', '.join(TIMESPANS)}")
     today = today or timezone.localdate()
     if text in ("today", "yesterday", "tomorrow"):
         day = today + datetime.timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[text])
@@ -69,4 +70,4 @@ def date_range(operator: str, value: object, today: datetime.date | None = None)
     if unit == "6 months":
         return (_add_months(today, -6), today) if direction == "last" else (today, _add_months(today, 6))
     step = {"this": 0, "last": -1, "next": 1}[direction]
-    return _period(_shift(today, unit, step), unit)
+    return _period(_shift(today, unit, step), unit, first_day_of_week)

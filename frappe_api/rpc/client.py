@@ -15,12 +15,15 @@ from django.db import DataError as DatabaseDataError
 from django.db import transaction
 
 from .. import document
+from ..arguments import parse_json_param
+from ..conf import api_settings
 from ..document import listing
 from ..document.answer import written_doc
+from ..document.listing import count_with_debug
 from ..document.rows import update_row
 from ..document.serialize import name_value, not_found
-from ..conf import api_settings
 from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError, ValidationError
+from ..gate import meta_for
 from ..meta import STANDARD_FIELDS
 from ..permissions import (
     RIGHTS,
@@ -30,8 +33,8 @@ from ..permissions import (
     permission_scope,
     rows_restricted,
 )
-from ..query.compile import count_with_debug
-from ..query.params import parse_bool, parse_json_param
+from ..query import ListQuery, QueryConfig, list_query
+from ..query.params import parse_bool, parse_int
 from ..runtime import time_zone
 from .context import current_user, set_response_key
 from .whitelist import whitelist
@@ -53,7 +56,7 @@ def _doc_dict(value: Any, name: str = "doc") -> dict[str, Any]:
 
 
 def _meta(doctype: Any) -> Any:
-    return listing.meta_for(doctype, current_user())
+    return meta_for(doctype, current_user())
 
 
 def _read(meta: Any, name: Any) -> dict[str, Any]:
@@ -78,12 +81,15 @@ def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: An
              limit_start: Any = None, limit_page_length: Any = 20, parent: Any = None, debug: Any = False,
              as_dict: Any = True, or_filters: Any = None) -> list[Any]:
     """Rows of ``doctype`` (the same query language as ``GET /api/resource``)."""
-    params = {"fields": fields, "filters": filters, "group_by": group_by, "order_by": order_by,
-              "limit_start": limit_start, "limit_page_length": limit_page_length, "parent": parent,
-              "debug": debug, "as_dict": as_dict, "or_filters": or_filters}
-    rows, debug_lines = listing.get_list(_meta(doctype), params, current_user())
-    answer_debug(debug_lines)
-    return rows
+    def read_query(config: QueryConfig) -> ListQuery:
+        return list_query(config, fields=fields, filters=filters, or_filters=or_filters, order_by=order_by,
+                          group_by=group_by, start=parse_int("limit_start", limit_start, 0),
+                          page_length=parse_int("limit_page_length", limit_page_length, config.default_page_length),
+                          as_dict=as_dict, debug=debug)
+
+    answer = listing.get_list(_meta(doctype), read_query, current_user(), parent=parent)
+    answer_debug(answer.debug)
+    return answer.rows
 
 
 def answer_debug(lines: list[str] | None) -> None:
@@ -94,11 +100,11 @@ def answer_debug(lines: list[str] | None) -> None:
         set_response_key("_debug_messages", encoded)
 
 
-def count(meta: Any, params: dict[str, Any], debug: Any, limit: int = 0) -> int:
-    """How many documents the user may read match ``params`` (at most ``limit``); with ``debug``, for a user
-    allowed to see it, the SQL run is answered too."""
+def count(meta: Any, filters: Any, or_filters: Any, parent: Any, debug: Any, limit: int = 0) -> int:
+    """How many documents the user may read match ``filters`` and ``or_filters`` (at most ``limit``); with
+    ``debug``, for a user allowed to see it, the SQL run is answered too."""
     user = current_user()
-    queryset = listing.count_queryset(meta, params, user)
+    queryset = listing.count_queryset(meta, filters, or_filters, user, parent=parent)
     if parse_bool("debug", debug, False) and api_settings.DEBUG_PERMISSION(user):
         number, lines = count_with_debug(queryset, limit)
         answer_debug(lines)
@@ -110,13 +116,19 @@ def count(meta: Any, params: dict[str, Any], debug: Any, limit: int = 0) -> int:
 def get_count(doctype: str, filters: Any = None, debug: Any = False, cache: Any = False,
               or_filters: Any = None, parent: Any = None) -> int:
     """How many documents the user may read match the filters."""
-    return count(_meta(doctype), {"filters": filters, "or_filters": or_filters, "parent": parent}, debug)
+    return count(_meta(doctype), filters, or_filters, parent, debug)
+
+
+def _first_row(meta: Any, filters: Any, fields: list[str], user: Any, parent: Any = None) -> dict[str, Any] | None:
+    """The first document matching ``filters`` (decoded), with ``fields``, as the user may read it."""
+    rows = listing.get_list(meta, lambda config: list_query(config, fields=fields, filters=filters, page_length=1),
+                            user, parent=parent).rows
+    return rows[0] if rows else None
 
 
 def _first_name(meta: Any, filters: Any) -> Any:
-    rows, _ = listing.get_list(meta, {"filters": filters, "limit_page_length": 1, "fields": '["name"]'},
-                               current_user())
-    return rows[0]["name"] if rows else None
+    row = _first_row(meta, filters, ["name"], current_user())
+    return row["name"] if row else None
 
 
 @whitelist(name="frappe.client.get")
@@ -147,9 +159,7 @@ def get_value(doctype: str, fieldname: Any, filters: Any = None, as_dict: Any = 
     if meta.options.issingle:
         row = {key: value for key, value in _read(meta, meta.doctype).items() if key in names}
     else:
-        rows, _ = listing.get_list(meta, {"filters": decoded, "fields": names, "limit_page_length": 1,
-                                          "parent": parent}, user=current_user())
-        row = rows[0] if rows else None
+        row = _first_row(meta, decoded, names, current_user(), parent)
     if parse_bool("as_dict", as_dict, True):
         return row or {}
     if row is None:
@@ -320,9 +330,7 @@ def validate_link(doctype: str, docname: str, fields: Any = None) -> dict[str, A
     if not (has_permission(meta, "select", user) or has_permission(meta, "read", user)):
         raise PermissionError(f"You do not have Read or Select Permissions for {doctype}")
     names = _fieldnames("fields", fields) if fields not in (None, "") else []
-    rows, _ = listing.get_list(meta, {"filters": {"name": docname}, "fields": ["name", *names],
-                                      "limit_page_length": 1}, user)
-    return rows[0] if rows else {"name": None}
+    return _first_row(meta, {"name": docname}, ["name", *names], user) or {"name": None}
 
 
 @whitelist(name="frappe.client.get_time_zone", allow_guest=True, read_only=True)

@@ -14,10 +14,9 @@ from django.contrib.auth import get_user_model
 
 from .. import document
 from ..frappe_meta import as_frappe_meta
-from ..document import listing
 from ..document.serialize import name_value
 from ..exceptions import DoesNotExistError, PermissionError
-from ..gate import readable_meta
+from ..gate import meta_for, readable_meta
 from ..meta import DocTypeMeta
 from ..models import Comment, File
 from ..permissions import RIGHTS, check_permission, document_permitted, has_permission
@@ -51,7 +50,7 @@ def getdoctype(doctype: str, with_parent: Any = False, cached_timestamp: Any = N
     named in ``parent_dt``), and ``user_settings``; needs ``select`` on the DocType, or on a parent of a child
     table, as the v2 meta endpoint."""
     user = current_user()
-    meta = listing.meta_for(doctype, user)
+    meta = meta_for(doctype, user)
     if not _selectable(meta, user):
         message = f"No permission for {meta.doctype}"
         raise PermissionError(message, error_message=message)
@@ -125,7 +124,7 @@ def getdoc(doctype: str, name: Any = None) -> list[Any] | None:
     """``docs``: the document (through the read gate, nulls included), ``docinfo`` and ``_link_titles``; a
     missing document answers ``[]``, as Frappe, once the caller is known to may read the DocType."""
     user = current_user()
-    meta = listing.meta_for(doctype, user)
+    meta = meta_for(doctype, user)
     check_permission(meta, "read", user)  # before any lookup: no answer tells which names exist
     if meta.options.issingle or name in (None, ""):
         name = meta.doctype
@@ -144,7 +143,7 @@ def getdoc(doctype: str, name: Any = None) -> list[Any] | None:
 def get_docinfo(doctype: str, name: Any) -> None:
     """``docinfo`` of a document the caller may read."""
     user = current_user()
-    meta = listing.meta_for(doctype, user)
+    meta = meta_for(doctype, user)
     check_permission(meta, "read", user)
     doc = document.get_doc(meta, meta.doctype if meta.options.issingle else name, user)
     instance = meta.model._default_manager.first() if meta.options.issingle else _stored(meta, name)

@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..document import listing
+from ..gate import meta_for
 from ..meta import DocTypeMeta
-from ..query.params import parse_fields, parse_int
+from ..arguments import parse_fields
+from ..query import ListQuery, QueryConfig, list_query
+from ..query.params import first_given, parse_int
 from .client import answer_debug, count
 from .context import current_user
 from .whitelist import whitelist
@@ -37,15 +40,20 @@ def _rows(doctype: str, fields: Any, filters: Any, or_filters: Any, order_by: An
           page_length: Any, limit_start: Any, limit_page_length: Any, limit: Any, parent: Any, debug: Any,
           as_dict: bool = True) -> list[Any]:
     user = current_user()
-    meta = listing.meta_for(doctype, user)
-    first = next((value for value in (start, limit_start) if value not in (None, "")), None)
-    length = next((value for value in (page_length, limit_page_length, limit) if value not in (None, "")), None)
-    params = {"fields": _columns(meta, fields), "filters": filters, "or_filters": or_filters,
-              "order_by": order_by, "group_by": group_by, "limit_start": first, "limit_page_length": length,
-              "parent": parent, "debug": debug, "as_dict": as_dict}
-    rows, debug_lines = listing.get_list(meta, params, user)
-    answer_debug(debug_lines)
-    return rows
+    meta = meta_for(doctype, user)
+    columns = _columns(meta, fields)
+
+    def read_query(config: QueryConfig) -> ListQuery:
+        length = first_given(page_length, limit_page_length, limit)
+        return list_query(config, fields=columns, filters=filters, or_filters=or_filters, order_by=order_by,
+                          group_by=group_by,
+                          start=parse_int("limit_start", first_given(start, limit_start), 0),
+                          page_length=parse_int("limit_page_length", length, config.default_page_length),
+                          as_dict=as_dict, debug=debug)
+
+    answer = listing.get_list(meta, read_query, user, parent=parent)
+    answer_debug(answer.debug)
+    return answer.rows
 
 
 @whitelist(name="frappe.desk.reportview.get", read_only=True)
@@ -76,6 +84,5 @@ def get_list(doctype: str, fields: Any = None, filters: Any = None, or_filters: 
 def get_count(doctype: str, filters: Any = None, or_filters: Any = None, limit: Any = None,
               distinct: Any = False, parent_doctype: Any = None, debug: Any = False) -> int:
     """How many documents the user may read match; with ``limit``, counting stops there (as Frappe's)."""
-    meta = listing.meta_for(doctype, current_user())
-    return count(meta, {"filters": filters, "or_filters": or_filters, "parent": parent_doctype}, debug,
-                 parse_int("limit", limit, 0))
+    meta = meta_for(doctype, current_user())
+    return count(meta, filters, or_filters, parent_doctype, debug, parse_int("limit", limit, 0))

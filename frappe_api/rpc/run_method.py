@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import document
-from ..document import listing
+from ..gate import meta_for
 from ..document.answer import written_doc
 from ..exceptions import ValidationError
-from ..query.params import parse_json_param
+from ..arguments import parse_json_param
 from .context import current_request, current_user, set_response_key
 from .whitelist import register_method, whitelist
 
@@ -46,12 +46,12 @@ def run_doc_method(method: str, docs: Any = None, dt: Any = None, dn: Any = None
     ``docs``."""
     if dt not in (None, ""):
         name, modified = (dn if dn not in (None, "") else dt), None
-        meta = listing.meta_for(dt, current_user())
+        meta = meta_for(dt, current_user())
     else:
         sent = _decoded("docs", docs)
         if not isinstance(sent, dict):
             raise ValidationError("run_doc_method needs dt and dn, or docs")
-        meta = listing.meta_for(sent.get("doctype"), current_user())
+        meta = meta_for(sent.get("doctype"), current_user())
         name, modified = sent.get("name"), sent.get("modified")
         if meta.options.issingle:
             name = meta.doctype

@@ -15,14 +15,15 @@ from typing import Any
 from django.db.models import Case, CharField, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Cast, Lower, StrIndex
 
+from ..arguments import parse_json_param, query_config
 from ..conf import api_settings
-from ..document import listing
+from ..document.listing import GateResolver
 from ..exceptions import DataError
-from ..gate import readable_rows
+from ..gate import meta_for, readable_meta, readable_rows
 from ..meta import APIField, DocTypeMeta
 from ..permissions import check_permission, has_permission, permitted_queryset
 from ..query.compile import Compiler, filter_queryset, ordering_for
-from ..query.params import parse_bool, parse_int, parse_json_param
+from ..query.params import parse_bool, parse_int
 from .context import current_user
 from .whitelist import whitelist
 
@@ -82,7 +83,7 @@ def search(doctype: Any, txt: Any, *, searchfield: Any = None, start: Any = 0, p
     """The matching rows (lists, or dicts with ``as_dict``) for the current user, with the DocType and the
     fields each row holds, in Frappe's order."""
     user = current_user()
-    meta = listing.meta_for(doctype, user)  # the fields this user may read
+    meta = meta_for(doctype, user)  # the fields this user may read
     rows = _searchable_rows(meta, user)
     txt = txt.strip() if isinstance(txt, str) else ("" if txt is None else str(txt))
     columns = _columns(meta, searchfield or "name", filter_fields)
@@ -99,11 +100,12 @@ def search(doctype: Any, txt: Any, *, searchfield: Any = None, start: Any = 0, p
             api_field = _field(meta, name)
             if api_field is not None and (name == "name" or api_field.fieldtype in TEXT_FIELDTYPES):
                 matches.append([api_field.fieldname, "like", f"%{txt}%"])
-    queryset = filter_queryset(meta, rows, decoded, matches, Compiler(meta, user))
+    compiler = Compiler(readable_meta(meta, user), GateResolver(user), query_config())
+    queryset = filter_queryset(rows, decoded, matches, compiler)
     if not include_disabled:
         queryset = _only_enabled(meta, queryset)
 
-    ordering = ordering_for(meta, "", Compiler(meta, user))
+    ordering = ordering_for(meta, "", compiler)
     needle = txt.replace("%", "").replace("@", "").lower()
     if needle:
         position = StrIndex(Lower(Cast(meta.name.lookup, CharField())), Value(needle))
