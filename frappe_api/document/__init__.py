@@ -12,15 +12,8 @@ from typing import Any
 from ..gate import readable_meta
 from ..meta import DocTypeMeta
 from ..permissions import check_permission
-from .lifecycle import (
-    cancel_doc,
-    delete_doc,
-    insert_doc,
-    load_for_update,
-    load_many_for_update,
-    submit_doc,
-    update_doc,
-)
+from .lifecycle import cancel_doc, delete_doc, insert_doc, submit_doc, update_doc
+from .loading import load_for_update, load_many_for_update, writable
 from .methods import run_doc_method
 from .rename import rename_doc
 from .serialize import expand_links, read_values, serialize_rows
@@ -39,4 +32,5 @@ def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = Fa
 
 
 __all__ = ["cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update", "load_many_for_update",
-           "read_values", "rename_doc", "run_doc_method", "serialize_rows", "submit_doc", "update_doc"]
+           "read_values", "rename_doc", "run_doc_method", "serialize_rows", "submit_doc", "update_doc",
+           "writable"]

@@ -4,30 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 
-from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError
+from ..exceptions import FrappeAPIException, PermissionError
 from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import DocTypeMeta
 from ..query.compile import converter_for
 from ..registry import registry
+from .loading import name_value, not_found, single_instance
 
-
-def not_found(meta: DocTypeMeta, name: Any) -> DoesNotExistError:
-    """Frappe's 404 for a missing document."""
-    return DoesNotExistError(f"{meta.doctype} {name} not found", doctype=meta.doctype)
-
-
-def name_value(meta: DocTypeMeta, name: Any) -> Any:
-    """The document name in the name field's Python type; a name that cannot exist is a 404."""
-    try:
-        value = meta.name.model_field.to_python(name)
-    except (DjangoValidationError, TypeError, ValueError):
-        raise not_found(meta, name) from None
-    if isinstance(value, str) and "\x00" in value:  # no stored name holds one (PostgreSQL cannot even look it up)
-        raise not_found(meta, name)
-    return value
+__all__ = ["attach_children", "expand_links", "name_value", "not_found", "read_values", "serialize_rows"]
 
 
 def serialize_rows(meta: DocTypeMeta, queryset: models.QuerySet, *, include_nulls: bool = False
@@ -92,8 +78,6 @@ def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False, us
     sees it (``readable_meta``); a document outside the rows the user may read
     is a 403 (404 when it does not exist), and child fields are the user's."""
     if meta.options.issingle:
-        from .lifecycle import single_instance
-
         single_instance(meta)
         queryset = meta.queryset()[:1]
     else:
