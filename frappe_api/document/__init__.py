@@ -12,6 +12,7 @@ from typing import Any
 from ..gate import readable_meta
 from ..meta import DocTypeMeta
 from ..permissions import check_permission
+from .comments import add_comment
 from .lifecycle import cancel_doc, delete_doc, insert_doc, submit_doc, update_doc
 from .loading import load_for_update, load_many_for_update, writable
 from .methods import run_doc_method
@@ -31,6 +32,6 @@ def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = Fa
     return document
 
 
-__all__ = ["cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update", "load_many_for_update",
+__all__ = ["add_comment", "cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update", "load_many_for_update",
            "read_values", "rename_doc", "run_doc_method", "serialize_rows", "submit_doc", "update_doc",
            "writable"]
