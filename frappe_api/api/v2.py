@@ -182,8 +182,9 @@ class DocTypeMethodView(V2View):
 
 
 class RunDocMethodView(V2View):
-    """``/api/v2/method/run_doc_method``: ``method``, ``document`` (dict or JSON), ``kwargs``; stale ``modified``
-    refused."""
+    """``/api/v2/method/run_doc_method``: ``method``, ``document`` (dict or JSON), ``kwargs``. The rights come
+    first (``read``, and ``write`` for any verb but GET), then a stale ``modified`` is refused
+    (``document.run_doc_method``); one transaction holds the call and the answer's read."""
 
     def call(self, request: Request) -> Response:
         args = self.form_dict(request)
