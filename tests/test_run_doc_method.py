@@ -201,8 +201,8 @@ def _refusal(doctype):
     message = f"No permission for {doctype}"
     return {"exc_type": "PermissionError", "exception": f"frappe.exceptions.PermissionError: {message}",
             "exc": json.dumps([f"frappe.exceptions.PermissionError: {message}"]),
-            "_server_messages": json.dumps([json.dumps({"message": message, "title": "Not Permitted", "indicator": "red",
-                                                        "raise_exception": 1})]),
+            "_server_messages": json.dumps([json.dumps({"message": message, "title": "Not Permitted",
+                                                        "indicator": "red", "raise_exception": 1})]),
             "_error_message": message}
 
 
@@ -268,3 +268,17 @@ def test_run_doc_method_locks_and_loads_the_row_once(django_assert_num_queries):
         response = alice.post_json("/api/v2/method/run_doc_method", {"method": "summary", "document": document})
     assert response.json() == {"data": "Open: x",
                                "docs": [alice.get(f"/api/v2/document/ToDo/{todo.name}").json()["data"]]}
+
+
+def test_every_document_method_route_needs_read_on_the_document(blind_todo):
+    """Frappe's run_doc_method asks ``read``; v1 ``run_method`` and the v2 method route ask it too, so a writer
+    who cannot read runs nothing (and the method's answer, which may quote the document, stays unsent)."""
+    writer = client_for("writer", "Writer")
+    todo = ToDoFactory(owner="writer", description="secret")
+    for response in (
+            writer.post_json(f"/api/resource/{blind_todo}/{todo.name}?run_method=summary", {}),
+            writer.post_json(f"/api/v2/document/{blind_todo}/{todo.name}/method/summary", {}),
+            writer.post_json("/api/method/run_doc_method", {"dt": blind_todo, "dn": todo.name, "method": "close"})):
+        assert response.status_code == 403
+        assert "secret" not in response.content.decode()
+    assert ToDo.objects.get(name=todo.name).status == "Open"

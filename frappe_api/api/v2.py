@@ -210,6 +210,11 @@ def _bulk_limit(items: Any, key: str) -> list[Any]:
     return items
 
 
+def _values(item: Any) -> dict[str, Any]:
+    """A bulk item's field values (``doctype`` names the DocType, it is no value)."""
+    return {field: value for field, value in item.items() if field != "doctype"} if isinstance(item, dict) else {}
+
+
 def _failure(failure: bulk.Failure) -> dict[str, Any]:
     item = failure.item
     return {"index": failure.index, "name": item.get("name") if isinstance(item, dict) else item,
@@ -233,12 +238,10 @@ class BulkView(V2View):
 
         def named(item: Any) -> tuple[Any, Any, dict[str, Any]]:
             meta = meta_of(item)
-            data = {field: value for field, value in item.items() if field != "doctype"} if isinstance(item, dict) else {}
-            return meta, item.get("name") if isinstance(item, dict) else item, data
+            return meta, item.get("name") if isinstance(item, dict) else item, _values(item)
 
         def described(item: Any) -> tuple[Any, dict[str, Any]]:
-            data = {field: value for field, value in item.items() if field != "doctype"} if isinstance(item, dict) else {}
-            return meta_of({}), data
+            return meta_of({}), _values(item)
 
         if self.action == "insert":
             outcome = bulk.insert_many(items, described, request.user,

@@ -32,6 +32,6 @@ def get_doc(meta: DocTypeMeta, name: Any, user: Any, *, include_nulls: bool = Fa
     return document
 
 
-__all__ = ["add_comment", "cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update", "load_many_for_update",
-           "read_values", "rename_doc", "run_doc_method", "serialize_rows", "submit_doc", "update_doc",
-           "writable"]
+__all__ = ["add_comment", "cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update",
+           "load_many_for_update", "read_values", "rename_doc", "run_doc_method", "serialize_rows", "submit_doc",
+           "update_doc", "writable"]
