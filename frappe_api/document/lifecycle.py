@@ -31,6 +31,7 @@ from ..exceptions import (
 from ..meta import DocTypeMeta
 from ..permissions import (SYSTEM_MANAGER, check_document, check_makes_no_superuser, check_permission, is_superuser,
                            user_roles)
+from ..registry import registry
 from . import attachments, tables, values
 from .loading import name_value, not_found, writable
 
@@ -282,8 +283,6 @@ def delete_doc(meta: DocTypeMeta, name: Any, user: Any, *, instance: models.Mode
 
 
 def _link_exists(meta: DocTypeMeta, name: Any, exc: ProtectedError | RestrictedError) -> LinkExistsError:
-    from ..registry import registry
-
     linked = next(iter(getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or []),
                   None)
     if linked is None:

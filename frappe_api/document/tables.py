@@ -16,9 +16,11 @@ from typing import Any
 
 from django.db import models
 
+from .. import naming
 from ..exceptions import ValidationError
 from ..meta import ChildTable, DocTypeMeta
 from ..permissions import meta_for_user
+from ..registry import registry
 from . import values
 
 PARENT_KEYS = frozenset({"parent", "parentfield", "parenttype", "doctype"})
@@ -38,8 +40,6 @@ class TableRows:
 def prepare(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, Any], user: Any, *,
             creating: bool) -> dict[str, TableRows]:
     """Build every table's rows in memory (and expose them on ``instance.frappe_tables``)."""
-    from ..registry import registry
-
     tables: dict[str, TableRows] = {}
     for fieldname, table in meta.child_tables.items():
         child_meta = meta_for_user(registry.get(table.doctype), user, rights_from=meta)
@@ -75,8 +75,6 @@ def prepare(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, Any], 
 def save(meta: DocTypeMeta, instance: models.Model, tables: dict[str, TableRows], *,
          docstatus: int | None = None) -> None:
     """Write the prepared rows after the parent is saved; ``docstatus`` follows the parent's."""
-    from .. import naming
-
     for entry in tables.values():
         model = entry.meta.model
         if not entry.sent:
