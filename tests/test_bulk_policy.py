@@ -127,3 +127,24 @@ def test_v2_bulk_delete_of_a_name_twice_deletes_it_once(admin_client, notes):
         "failed": [{"index": 1, "name": "n0", "error": "Note n0 not found", "exc_type": "DoesNotExistError"}],
         "total": 3, "success_count": 2, "failure_count": 1}}
     assert titles() == {"n2": "Note 2"}
+
+
+@pytest.mark.parametrize("path", ["v2", "rpc"])
+def test_bulk_update_locks_the_rows_in_one_query_and_costs_a_savepoint_and_an_update_per_row(
+        admin_client, notes, path, django_assert_num_queries):
+    admin_client.get("/api/method/frappe.auth.get_logged_user")
+    if path == "v2":
+        def send():
+            return admin_client.post_json(f"{D}/Note/bulk_update", {"docs": [
+                {"name": name, "title": "bulk"} for name in ("n0", "n1", "n2")]})
+        # session, user, the three rows locked in one SELECT, then per row: savepoint, UPDATE, release
+        expected = 3 + 3 * 3
+    else:
+        def send():
+            return admin_client.post_json(BULK_UPDATE, {"docs": [
+                {"doctype": "Note", "docname": name, "title": "bulk"} for name in ("n0", "n1", "n2")]})
+        expected = 3 + 3 * 3 + 2  # and the method's own transaction (a savepoint under the test's)
+    with django_assert_num_queries(expected):
+        response = send()
+    assert response.status_code == 200
+    assert titles() == {"n0": "bulk", "n1": "bulk", "n2": "bulk"}
