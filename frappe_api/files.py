@@ -15,11 +15,9 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import transaction
-
-from . import document
 from .conf import api_settings
 from .document.attachments import attachment_target, storage
+from .document.uploads import insert_file
 from .exceptions import PermissionError, RequestEntityTooLarge, ValidationError
 from .filetypes import OCTET_STREAM, served_type
 from .models import File
@@ -142,11 +140,7 @@ def save_upload(*, user: Any, upload: Any = None, file_url: str | None = None, f
     else:
         _record_url(row, file_url, file_name, user)
     try:
-        with transaction.atomic():
-            row.full_clean()
-            row.save(force_insert=True)
-            if target_meta is not None and fieldname:
-                document.update_doc(target_meta, docname, {fieldname: row.file_url}, user)
+        insert_file(row, user, target=target_meta, docname=docname, fieldname=fieldname)
     except BaseException:
         if upload is not None:  # nothing half written: bytes no row names are not kept
             storage().delete(row.storage_path)

@@ -6,11 +6,13 @@ import json
 import pytest
 from django.contrib.auth.models import Group
 
-from example_project.demo.models import ToDo
+import frappe_api
+from example_project.demo.models import SalesOrder, ToDo
 from frappe_api import whitelist
+from frappe_api.registry import registry
 
 from .conftest import APIClient
-from .factories import NoteFactory, ToDoFactory, UserFactory
+from .factories import CustomerFactory, NoteFactory, ToDoFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +154,131 @@ def test_run_doc_method_refuses_without_doctype_permission_guest_and_unlisted_me
     neither = alice.post_json("/api/method/run_doc_method", {"method": "summary"})
     assert neither.status_code == 417
     assert neither.json()["exception"] == "frappe.exceptions.ValidationError: run_doc_method needs dt and dn, or docs"
+
+
+# --- bug 3 (issue 16): permission before the row lock and the timestamp check, on every run-doc-method path -------
+WRONG = "2000-01-01 00:00:00"
+
+
+@pytest.fixture
+def blind_todo():
+    """ToDo for a role that may write (and submit nothing) but not read."""
+    frappe_api.register(ToDo, doctype="Blind ToDo", permissions=[{"role": "Writer", "read": 0, "write": 1}])
+    registry.invalidate()
+    yield "Blind ToDo"
+    frappe_api.unregister("Blind ToDo")
+    registry.invalidate()
+
+
+@pytest.fixture
+def blind_order():
+    """Sales Order for a role that may write and submit but not read."""
+    frappe_api.register(SalesOrder, doctype="Blind Order", is_submittable=True,
+                        permissions=[{"role": "Writer", "read": 0, "write": 1, "submit": 1, "cancel": 1}])
+    registry.invalidate()
+    yield "Blind Order"
+    frappe_api.unregister("Blind Order")
+    registry.invalidate()
+
+
+def _stored_modified(model, name):
+    return str(model.objects.get(name=name).modified.replace(tzinfo=None))
+
+
+def _doc_method_calls(doctype, name, method):
+    """Every path running a document method with the client's ``modified``: RPC (``docs``) and API v2."""
+    return [
+        lambda client, modified: client.post_json("/api/method/run_doc_method", {
+            "docs": {"doctype": doctype, "name": name, "modified": modified}, "method": method}),
+        lambda client, modified: client.post_json("/api/method/runserverobj", {
+            "docs": json.dumps({"doctype": doctype, "name": name, "modified": modified}), "method": method}),
+        lambda client, modified: client.post_json("/api/v2/method/run_doc_method", {
+            "document": {"doctype": doctype, "name": name, "modified": modified}, "method": method}),
+    ]
+
+
+def _refusal(doctype):
+    message = f"No permission for {doctype}"
+    return {"exc_type": "PermissionError", "exception": f"frappe.exceptions.PermissionError: {message}",
+            "exc": json.dumps([f"frappe.exceptions.PermissionError: {message}"]),
+            "_server_messages": json.dumps([json.dumps({"message": message, "title": "Not Permitted",
+                                                        "indicator": "red", "raise_exception": 1})]),
+            "_error_message": message}
+
+
+@pytest.mark.parametrize("path", range(3))
+def test_a_writer_who_cannot_read_learns_nothing_from_modified_when_running_a_method(blind_todo, path):
+    writer = client_for("writer", "Writer")
+    todo = ToDoFactory(owner="writer", description="secret")
+    call = _doc_method_calls(blind_todo, todo.name, "summary")[path]
+    wrong = call(writer, WRONG)
+    right = call(writer, _stored_modified(ToDo, todo.name))
+    assert (wrong.status_code, right.status_code) == (403, 403)
+    expected = _refusal(blind_todo) if path < 2 else {"errors": [{
+        "type": "PermissionError", "message": f"No permission for {blind_todo}", "title": "Not Permitted",
+        "indicator": "red"}]}
+    assert wrong.json() == right.json() == expected
+    assert _stored_modified(ToDo, todo.name)[:4] not in wrong.content.decode()
+
+
+@pytest.mark.parametrize("path", range(3))
+def test_a_submitter_who_cannot_read_cannot_submit_through_run_doc_method(blind_order, path):
+    writer = client_for("writer", "Writer")
+    customer = CustomerFactory(customer_name="Acme")
+    order = SalesOrder.objects.create(name="SO-1", customer=customer, transaction_date="2024-01-01", owner="writer")
+    call = _doc_method_calls(blind_order, order.name, "submit")[path]
+    wrong = call(writer, WRONG)
+    right = call(writer, _stored_modified(SalesOrder, order.name))
+    assert (wrong.status_code, right.status_code) == (403, 403)
+    assert wrong.json() == right.json()
+    assert "TimestampMismatchError" not in wrong.content.decode()
+    assert SalesOrder.objects.get(name="SO-1").docstatus == 0
+
+
+def test_a_writer_who_cannot_read_is_not_told_the_stored_modified_on_save(blind_todo):
+    """A stale ``modified`` is still refused (417), but its text names the stored time only to a reader."""
+    writer = client_for("writer", "Writer")
+    todo = ToDoFactory(owner="writer", description="secret")
+    stored = _stored_modified(ToDo, todo.name)
+    stale = writer.put_json(f"/api/resource/{blind_todo}/{todo.name}", {"description": "x", "modified": WRONG})
+    assert stale.status_code == 417
+    message = ("Error: Document has been modified after you have opened it. "
+               "Please refresh to get the latest document.")
+    assert stale.json()["exception"] == f"frappe.exceptions.TimestampMismatchError: {message}"
+    assert stored[:10] not in stale.content.decode()
+    assert ToDo.objects.get(name=todo.name).description == "secret"
+    admin_stale = APIClient()
+    admin_stale.force_login(UserFactory(username="root", is_superuser=True))
+    shown = admin_stale.put_json(f"/api/resource/ToDo/{todo.name}", {"description": "x", "modified": WRONG})
+    assert shown.status_code == 417
+    assert shown.json()["exception"] == (
+        "frappe.exceptions.TimestampMismatchError: Error: Document has been modified after you have opened it "
+        f"({stored}, {WRONG}). Please refresh to get the latest document.")
+
+
+def test_run_doc_method_locks_and_loads_the_row_once(django_assert_num_queries):
+    """One transaction (the view's, a savepoint under the test's) holding the service's; the row is locked and
+    loaded once, then read back for the answer."""
+    alice = client_for("alice")
+    todo = ToDoFactory(owner="alice", description="x")
+    document = {"doctype": "ToDo", "name": todo.name, "modified": _stored_modified(ToDo, todo.name)}
+    alice.post_json("/api/v2/method/run_doc_method", {"method": "summary", "document": document})
+    # session, user, savepoint, roles, savepoint, the locked row, release, the answer read back, release
+    with django_assert_num_queries(9):
+        response = alice.post_json("/api/v2/method/run_doc_method", {"method": "summary", "document": document})
+    assert response.json() == {"data": "Open: x",
+                               "docs": [alice.get(f"/api/v2/document/ToDo/{todo.name}").json()["data"]]}
+
+
+def test_every_document_method_route_needs_read_on_the_document(blind_todo):
+    """Frappe's run_doc_method asks ``read``; v1 ``run_method`` and the v2 method route ask it too, so a writer
+    who cannot read runs nothing (and the method's answer, which may quote the document, stays unsent)."""
+    writer = client_for("writer", "Writer")
+    todo = ToDoFactory(owner="writer", description="secret")
+    for response in (
+            writer.post_json(f"/api/resource/{blind_todo}/{todo.name}?run_method=summary", {}),
+            writer.post_json(f"/api/v2/document/{blind_todo}/{todo.name}/method/summary", {}),
+            writer.post_json("/api/method/run_doc_method", {"dt": blind_todo, "dn": todo.name, "method": "close"})):
+        assert response.status_code == 403
+        assert "secret" not in response.content.decode()
+    assert ToDo.objects.get(name=todo.name).status == "Open"

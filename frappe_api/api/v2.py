@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import document
 from ..conf import api_settings
 from ..frappe_meta import as_frappe_meta
-from ..document import listing
-from ..document import values
+from ..document import bulk, listing
 from ..document.answer import written_doc
-from ..document.serialize import not_found
-from ..exceptions import FrappeAPIException, PermissionError, ValidationError
+from ..exceptions import PermissionError, ValidationError
 from ..gate import readable_meta
-from ..naming import make_hash
-from ..permissions import check_permission, has_permission, permission_scope, user_name
+from ..permissions import has_permission
 from ..registry import registry
 from ..arguments import parse_json_param
 from ..query import ListQuery, QueryConfig, list_query
@@ -144,7 +140,7 @@ class DocumentMethodView(V2View):
             if method in ("add_comment", "rename") and request.method in READ_METHODS:
                 raise PermissionError("Not permitted")
             if method == "add_comment":
-                result = add_comment(meta, name, args.get("text"), request.user)
+                result = document.add_comment(meta, name, args.get("text"), request.user)
             elif method == "rename":
                 name = result = document.rename_doc(meta, name, args.get("name"), request.user)
             else:
@@ -152,23 +148,6 @@ class DocumentMethodView(V2View):
             return Response({"data": result, "docs": [written_doc(meta, name, request.user, include_nulls=True)]})
 
     get = post = call
-
-
-def add_comment(meta: Any, name: Any, text: Any, user: Any) -> dict[str, Any]:
-    """Store a ``Comment`` on a document the user may read, and answer it."""
-
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationError("Comment text is required")
-    document.get_doc(meta, name, user)
-    comment_meta = registry.get("Comment")
-    comment = comment_meta.model(reference_doctype=meta.doctype, reference_name=str(name), content=text,
-                                 comment_type="Comment", comment_email=user_name(user))
-    with transaction.atomic():
-        values.stamp(comment_meta, comment, user, creating=True)
-        comment.name = make_hash()
-        values.full_clean(comment_meta, comment)
-        values.save(comment_meta, comment, creating=True)
-    return document.read_values(comment_meta, comment.name, include_nulls=True)
 
 
 class DocTypeMetaView(V2View):
@@ -215,8 +194,9 @@ class DocTypeMethodView(V2View):
 
 
 class RunDocMethodView(V2View):
-    """``/api/v2/method/run_doc_method``: ``method``, ``document`` (dict or JSON), ``kwargs``; stale ``modified``
-    refused."""
+    """``/api/v2/method/run_doc_method``: ``method``, ``document`` (dict or JSON), ``kwargs``. The rights come
+    first (``read``, and ``write`` for any verb but GET), then a stale ``modified`` is refused
+    (``document.run_doc_method``); one transaction holds the call and the answer's read."""
 
     def call(self, request: Request) -> Response:
         args = self.form_dict(request)
@@ -242,86 +222,46 @@ def _bulk_limit(items: Any, key: str) -> list[Any]:
     return items
 
 
-def _bulk(items: list[Any], operation: Any, done_key: str) -> dict[str, Any]:
-    """Run ``operation`` per item in its own savepoint; failures are reported, successes kept."""
-    done, failed = [], []
-    for index, item in enumerate(items):
-        try:
-            with transaction.atomic():
-                done.append(operation(item))
-        except FrappeAPIException as exc:
-            failed.append({"index": index, "name": item.get("name") if isinstance(item, dict) else item,
-                           "error": exc.message, "exc_type": type(exc).__name__})
-    return {done_key: done, "failed": failed, "total": len(items), "success_count": len(done),
-            "failure_count": len(failed)}
+def _values(item: Any) -> dict[str, Any]:
+    """A bulk item's field values (``doctype`` names the DocType, it is no value)."""
+    return {field: value for field, value in item.items() if field != "doctype"} if isinstance(item, dict) else {}
 
 
-def _preloaded(items: list[Any], meta_of: Any, ptype: str, user: Any) -> dict[tuple[str, str], Any]:
-    """Every named document of the batch, loaded and row-locked in one query per DocType; DocTypes on which
-    the user lacks ``ptype`` are never looked up."""
-    by_doctype: dict[str, tuple[Any, list[Any]]] = {}
-    for item in items:
-        try:
-            meta = meta_of(item)
-        except FrappeAPIException:
-            continue
-        if permission_scope(meta, ptype, user) == "none":
-            continue
-        name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, (str, int)):
-            by_doctype.setdefault(meta.doctype, (meta, []))[1].append(name)
-    loaded = {}
-    for doctype, (meta, names) in by_doctype.items():
-        for name, instance in document.load_many_for_update(meta, names).items():
-            loaded[(doctype, name)] = instance
-    return loaded
+def _failure(failure: bulk.Failure) -> dict[str, Any]:
+    item = failure.item
+    return {"index": failure.index, "name": item.get("name") if isinstance(item, dict) else item,
+            "error": failure.error.message, "exc_type": failure.exc_type}
 
 
 class BulkView(V2View):
     """``POST /api/v2/document/{doctype}/bulk_delete|bulk_update|bulk_insert`` and the cross-DocType
-    ``POST /api/v2/method/bulk_delete|bulk_update``."""
+    ``POST /api/v2/method/bulk_delete|bulk_update``: one transaction, each row in a savepoint, failures
+    reported per row (``document.bulk``)."""
 
     action = "delete"
 
     def post(self, request: Request, doctype: str | None = None) -> Response:
         args = self.form_dict(request)
-        user = request.user
+        key = "names" if doctype and self.action == "delete" else "docs"
+        items = _bulk_limit(args.get(key), key)
 
         def meta_of(item: Any) -> Any:
             return self.get_meta(doctype or (item.get("doctype") if isinstance(item, dict) else None))
 
-        key = "names" if doctype and self.action == "delete" else "docs"
-        items = _bulk_limit(args.get(key), key)
-        with transaction.atomic():
-            ptype = "delete" if self.action == "delete" else "write"
-            loaded = _preloaded(items, meta_of, ptype, user) if self.action != "insert" else {}
+        def named(item: Any) -> tuple[Any, Any, dict[str, Any]]:
+            meta = meta_of(item)
+            return meta, item.get("name") if isinstance(item, dict) else item, _values(item)
 
-            def stored(meta: Any, name: Any) -> Any:
-                check_permission(meta, ptype, user)  # the same 403 whether or not the name exists
-                instance = loaded.get((meta.doctype, str(name)))
-                if instance is None:
-                    raise not_found(meta, name)
-                return instance
+        def described(item: Any) -> tuple[Any, dict[str, Any]]:
+            return meta_of({}), _values(item)
 
-            def delete(item: Any) -> Any:
-                meta = meta_of(item)
-                name = item.get("name") if isinstance(item, dict) else item
-                document.delete_doc(meta, name, user, instance=stored(meta, name))
-                return name
-
-            def update(item: Any) -> Any:
-                item = dict(item) if isinstance(item, dict) else {}
-                meta = meta_of(item)
-                item.pop("doctype", None)
-                return document.update_doc(meta, item.get("name"), item, user,
-                                           instance=stored(meta, item.get("name")))
-
-            def insert(item: Any) -> Any:
-                item = dict(item) if isinstance(item, dict) else {}
-                item.pop("doctype", None)
-                return document.insert_doc(meta_of({}), item, user,
-                                           honour_client_name=isinstance(item.get("name"), str))
-
-            operation, done_key = {"delete": (delete, "deleted"), "update": (update, "updated"),
-                                   "insert": (insert, "inserted")}[self.action]
-            return Response({"data": _bulk(items, operation, done_key)})
+        if self.action == "insert":
+            outcome = bulk.insert_many(items, described, request.user,
+                                       honour_client_name=lambda data: isinstance(data.get("name"), str))
+        else:
+            run = bulk.delete_many if self.action == "delete" else bulk.update_many
+            outcome = run(items, named, request.user)
+        done_key = {"delete": "deleted", "update": "updated", "insert": "inserted"}[self.action]
+        return Response({"data": {done_key: outcome.done, "failed": [_failure(f) for f in outcome.failed],
+                                  "total": len(items), "success_count": len(outcome.done),
+                                  "failure_count": len(outcome.failed)}})

@@ -7,18 +7,13 @@ except as a transition, ``idx``), runs the model's validation and Frappe's
 controller hooks, and answers Frappe's errors for whatever goes wrong.
 """
 
-from .lifecycle import (
-    cancel_doc,
-    delete_doc,
-    insert_doc,
-    load_for_update,
-    load_many_for_update,
-    submit_doc,
-    update_doc,
-)
+from .comments import add_comment
+from .lifecycle import cancel_doc, delete_doc, insert_doc, submit_doc, update_doc
+from .loading import load_for_update, load_many_for_update, writable
 from .methods import run_doc_method
 from .rename import rename_doc
 from .serialize import get_doc, read_values, serialize_rows
 
-__all__ = ["cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update", "load_many_for_update",
-           "read_values", "rename_doc", "run_doc_method", "serialize_rows", "submit_doc", "update_doc"]
+__all__ = ["add_comment", "cancel_doc", "delete_doc", "get_doc", "insert_doc", "load_for_update",
+           "load_many_for_update", "read_values", "rename_doc", "run_doc_method", "serialize_rows", "submit_doc",
+           "update_doc", "writable"]

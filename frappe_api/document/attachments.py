@@ -22,7 +22,7 @@ from ..models import Comment, File
 from ..permissions import check_document, check_permission
 from ..registry import registry
 from ..gate import meta_for
-from .serialize import name_value, not_found
+from .loading import name_value, not_found
 
 ATTACHMENT_FIELDS = ("attached_to_doctype", "attached_to_name", "attached_to_field")
 

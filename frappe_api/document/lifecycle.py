@@ -13,33 +13,27 @@ whole write back and answers 417.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from .. import naming
 from ..exceptions import (
     DocstatusTransitionError,
     DuplicateEntryError,
     LinkExistsError,
-    TimestampMismatchError,
     UpdateAfterSubmitError,
     ValidationError,
 )
-from ..fieldvalues import make_aware
 from ..meta import DocTypeMeta
 from ..permissions import (SYSTEM_MANAGER, check_document, check_makes_no_superuser, check_permission, is_superuser,
                            user_roles)
 from ..registry import registry
 from . import attachments, tables, values
-from .serialize import name_value, not_found, single_instance
+from .loading import name_value, not_found, writable
 
 DRAFT, SUBMITTED, CANCELLED = 0, 1, 2
 _STATUS_LABEL = {DRAFT: "Draft", SUBMITTED: "Submitted", CANCELLED: "Cancelled"}
@@ -58,28 +52,6 @@ def run_hooks(instance: models.Model, names: tuple[str, ...]) -> None:
                 hook()
             except DjangoValidationError as exc:
                 raise ValidationError("; ".join(exc.messages)) from None
-
-
-def load_many_for_update(meta: DocTypeMeta, names: list[Any]) -> dict[Any, models.Model]:
-    """Several stored instances in one query, row-locked until the transaction ends, by their name."""
-    values_ = []
-    for name in names:
-        try:
-            values_.append(name_value(meta, name))
-        except Exception:  # noqa: BLE001 - a name that cannot exist is simply not found
-            continue
-    rows = meta.model._default_manager.select_for_update().filter(**{f"{meta.name.attname}__in": values_})
-    return {str(getattr(row, meta.name.attname)): row for row in rows}
-
-
-def load_for_update(meta: DocTypeMeta, name: Any) -> models.Model:
-    """The stored model instance, row-locked until the transaction ends; 404 when missing."""
-    if meta.options.issingle:
-        return single_instance(meta, lock=True)
-    try:
-        return meta.model._default_manager.select_for_update().get(**{meta.name.attname: name_value(meta, name)})
-    except ObjectDoesNotExist:
-        raise not_found(meta, name) from None
 
 
 def docstatus_of(meta: DocTypeMeta, instance: models.Model) -> int:
@@ -113,29 +85,6 @@ def _target_docstatus(meta: DocTypeMeta, data: Mapping[str, Any], current: int) 
     if target not in _STATUS_LABEL:
         raise ValidationError(f"Invalid value for docstatus: {target}")
     return target
-
-
-def _parse_modified(value: Any) -> datetime.datetime | None:
-    if isinstance(value, datetime.datetime):
-        return make_aware(value)
-    try:
-        parsed = parse_datetime(str(value).strip()) if value not in (None, "") else None
-    except ValueError:  # well formed but impossible ("2024-13-45 00:00:00"): it is simply not the stored one
-        return None
-    return make_aware(parsed) if parsed else None
-
-
-def check_if_latest(meta: DocTypeMeta, instance: models.Model, sent: Any) -> None:
-    """Frappe's optimistic lock: a client that sends ``modified`` must send the stored one (417 otherwise)."""
-    api_field = meta.fields.get("modified")
-    if api_field is None or sent in (None, ""):
-        return
-    stored = getattr(instance, api_field.attname)
-    if _parse_modified(sent) != stored:
-        local = timezone.localtime(stored).replace(tzinfo=None) if stored else stored
-        raise TimestampMismatchError(
-            f"Error: Document has been modified after you have opened it ({local}, {sent}). "
-            "Please refresh to get the latest document.")
 
 
 def _amend(meta: DocTypeMeta, data: Mapping[str, Any], user: Any) -> str | None:
@@ -264,11 +213,7 @@ def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any,
     Needs ``write`` (``submit`` to submit or update after submit, ``cancel``
     to cancel). Only the keys sent change; a table field sent replaces its rows.
     """
-    check_permission(meta, "write", user)
-    with transaction.atomic():
-        instance = instance if instance is not None else load_for_update(meta, name)
-        check_document(meta, "write", user, instance, name)
-        check_if_latest(meta, instance, data.get("modified"))
+    with writable(meta, name, user, ("write",), modified=data.get("modified"), instance=instance) as instance:
         current = docstatus_of(meta, instance)
         target = _target_docstatus(meta, data, current)
         action = _action(meta, current, target)
@@ -307,24 +252,23 @@ def _write_virtual_tables(meta: DocTypeMeta, instance: models.Model, data: Mappi
             virtual.write(instance, rows, user)
 
 
-def submit_doc(meta: DocTypeMeta, name: Any, user: Any, modified: Any = None) -> Any:
+def submit_doc(meta: DocTypeMeta, name: Any, user: Any, modified: Any = None, *,
+               instance: models.Model | None = None) -> Any:
     """Submit a draft (docstatus 0 -> 1). Needs ``write`` and ``submit``."""
     data = {"docstatus": SUBMITTED, **({"modified": modified} if modified else {})}
-    return update_doc(meta, name, data, user)
+    return update_doc(meta, name, data, user, instance=instance)
 
 
-def cancel_doc(meta: DocTypeMeta, name: Any, user: Any, modified: Any = None) -> Any:
+def cancel_doc(meta: DocTypeMeta, name: Any, user: Any, modified: Any = None, *,
+               instance: models.Model | None = None) -> Any:
     """Cancel a submitted document (docstatus 1 -> 2). Needs ``cancel``."""
     data = {"docstatus": CANCELLED, **({"modified": modified} if modified else {})}
-    return update_doc(meta, name, data, user)
+    return update_doc(meta, name, data, user, instance=instance)
 
 
 def delete_doc(meta: DocTypeMeta, name: Any, user: Any, *, instance: models.Model | None = None) -> None:
     """Delete one document and its child rows. Needs ``delete``; submitted or still-linked ones are refused."""
-    check_permission(meta, "delete", user)
-    with transaction.atomic():
-        instance = instance if instance is not None else load_for_update(meta, name)
-        check_document(meta, "delete", user, instance, name)
+    with writable(meta, name, user, ("delete",), instance=instance) as instance:
         if docstatus_of(meta, instance) == SUBMITTED:
             raise ValidationError(
                 f"{meta.doctype} {name}: Submitted Record cannot be deleted. You must Cancel it first.")

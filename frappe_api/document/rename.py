@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from .. import naming
 from ..exceptions import DuplicateEntryError, ValidationError
 from ..meta import DocTypeMeta
-from ..permissions import check_document, check_permission
+from ..permissions import check_permission
 from . import attachments
-from .lifecycle import load_for_update
-from .serialize import name_value
+from .loading import name_value, writable
 
 
 def rename_doc(meta: DocTypeMeta, old_name: Any, new_name: Any, user: Any, *, merge: bool = False) -> Any:
@@ -28,9 +25,7 @@ def rename_doc(meta: DocTypeMeta, old_name: Any, new_name: Any, user: Any, *, me
     if merge:
         raise ValidationError("Merging documents on rename is not supported")
     new_name = naming.validate_name(meta, new_name)
-    with transaction.atomic():
-        instance = load_for_update(meta, old_name)
-        check_document(meta, "write", user, instance, old_name)
+    with writable(meta, old_name, user, ("write",)) as instance:
         new_value = name_value(meta, new_name)
         if getattr(instance, meta.name.attname) == new_value:
             return new_name

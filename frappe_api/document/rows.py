@@ -10,8 +10,8 @@ from django.db import transaction
 from ..meta import DocTypeMeta
 from ..permissions import check_permission, permission_scope
 from ..registry import registry
-from .lifecycle import load_for_update, update_doc
-from .serialize import name_value, not_found
+from .lifecycle import update_doc
+from .loading import load_for_update, name_value, not_found
 from .tables import PARENT_KEYS
 
 

@@ -4,40 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 
-from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError
+from ..exceptions import FrappeAPIException, PermissionError
 from ..query.values import converter_for
 from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import DocTypeMeta
 from ..permissions import check_permission
 from ..registry import registry
+from .loading import name_value, not_found, single_instance
 
-
-def not_found(meta: DocTypeMeta, name: Any) -> DoesNotExistError:
-    """Frappe's 404 for a missing document."""
-    return DoesNotExistError(f"{meta.doctype} {name} not found", doctype=meta.doctype)
-
-
-def name_value(meta: DocTypeMeta, name: Any) -> Any:
-    """The document name in the name field's Python type; a name that cannot exist is a 404."""
-    try:
-        value = meta.name.model_field.to_python(name)
-    except (DjangoValidationError, TypeError, ValueError):
-        raise not_found(meta, name) from None
-    if isinstance(value, str) and "\x00" in value:  # no stored name holds one (PostgreSQL cannot even look it up)
-        raise not_found(meta, name)
-    return value
-
-
-def single_instance(meta: DocTypeMeta, *, lock: bool = False) -> models.Model:
-    """The one record of a Single DocType, created with its defaults the first time it is needed."""
-    manager = meta.model._default_manager
-    instance = (manager.select_for_update() if lock else manager).order_by("pk").first()
-    if instance is None:
-        instance = manager.create()
-    return instance
+__all__ = ["attach_children", "expand_links", "name_value", "not_found", "read_values", "serialize_rows"]
 
 
 def serialize_rows(meta: DocTypeMeta, queryset: models.QuerySet, *, include_nulls: bool = False

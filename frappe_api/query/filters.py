@@ -21,7 +21,7 @@ from django import forms
 from django.core.exceptions import FieldError
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 
 from ..meta import APIField, DocTypeMeta
 from . import lookups  # noqa: F401 - registers the frappe_like lookup

@@ -11,18 +11,17 @@ from typing import Any
 import json
 
 from django.conf import settings
-from django.db import DataError as DatabaseDataError
 from django.db import transaction
 
 from .. import document
 from ..arguments import parse_json_param
 from ..conf import api_settings
-from ..document import listing
+from ..document import bulk, listing
 from ..document.answer import written_doc
 from ..document.listing import count_with_debug
 from ..document.rows import update_row
 from ..document.serialize import name_value, not_found
-from ..exceptions import DoesNotExistError, FrappeAPIException, PermissionError, ValidationError
+from ..exceptions import DoesNotExistError, PermissionError, ValidationError
 from ..gate import meta_for
 from ..meta import STANDARD_FIELDS
 from ..permissions import (
@@ -270,22 +269,22 @@ def delete(doctype: str, name: str) -> None:
 
 @whitelist(name="frappe.client.bulk_update", methods=WRITE)
 def bulk_update(docs: Any) -> dict[str, Any]:
-    """Update many documents (``docname`` names each); failures are reported, the rest saved."""
+    """Update many documents (``doctype`` and ``docname`` name each; ``flags`` is dropped), each on its own:
+    the failures are answered as sent with ``exc`` (``<error type>: <message>``), the rest saved
+    (``document.bulk``)."""
     decoded = _json("docs", docs)
     if not isinstance(decoded, list):
         raise ValidationError("'docs' must be a list")
-    failed = []
-    for entry in decoded:
-        entry = dict(entry) if isinstance(entry, dict) else {}
-        try:
-            with transaction.atomic():
-                meta = _meta(entry.pop("doctype", None))
-                document.update_doc(meta, entry.pop("docname", entry.get("name")), entry, current_user())
-        except FrappeAPIException as exc:  # each failure is reported with Frappe's message, never raw text
-            failed.append({"doc": entry, "exc": f"{type(exc).__name__}: {exc.message}"})
-        except DatabaseDataError:
-            failed.append({"doc": entry, "exc": "DataError: A value is out of range for the database"})
-    return {"failed_docs": failed}
+    entries = [{key: value for key, value in entry.items() if key != "flags"} if isinstance(entry, dict) else {}
+               for entry in decoded]
+
+    def named(entry: dict[str, Any]) -> tuple[Any, Any, dict[str, Any]]:
+        data = {key: value for key, value in entry.items() if key not in ("doctype", "docname")}
+        return _meta(entry.get("doctype")), entry.get("docname", entry.get("name")), data
+
+    outcome = bulk.update_many(entries, named, current_user())
+    return {"failed_docs": [{"doc": failure.item, "exc": f"{failure.exc_type}: {failure.error.message}"}
+                            for failure in outcome.failed]}
 
 
 @whitelist(name="frappe.client.has_permission")

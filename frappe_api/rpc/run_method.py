@@ -1,8 +1,9 @@
 """``run_doc_method`` (also ``runserverobj``): call a whitelisted method of one document, the way Frappe's desk
 and frappe-ui's resources do (``dt``/``dn`` or ``docs``, ``method``, ``args``), answering ``message`` and ``docs``.
 
-The rules are the document service's (``document.run_doc_method``), the same as API v2's: ``read`` for a GET
-(whose writes are rolled back), ``write`` for other verbs, a stale ``modified`` in ``docs`` refused.
+The rules are the document service's (``document.run_doc_method``), the same as API v2's: ``read`` on the
+document (as Frappe's), ``write`` too for any verb but GET (whose writes are rolled back), all checked before a
+stale ``modified`` in ``docs`` is refused.
 """
 
 from __future__ import annotations
