@@ -72,7 +72,8 @@ def admin_client(administrator):
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="jane")
+    """An ordinary user with no role but ``All``: ``plain``, another person than ``jane``."""
+    return UserFactory(username="plain")
 
 
 @pytest.fixture

@@ -114,13 +114,14 @@ def test_generate_keys_by_get_is_not_permitted(admin_client):
     assert not ApiKey.objects.filter(user__username="target").exists()
 
 
-def test_an_ordinary_user_may_not_generate_keys(user_client):
+def test_an_ordinary_user_may_not_generate_keys(user, user_client):
     target = UserFactory(username="target")
     response = user_client.post(GENERATE, {"user": "target"})
     assert response.status_code == 403
     assert server_messages(response.json())[0]["message"] == "Not permitted"
     assert not ApiKey.objects.filter(user=target).exists()
-    assert user_client.post(GENERATE, {"user": "jane"}).status_code == 403  # not even their own
+    assert user_client.post(GENERATE, {"user": user.username}).status_code == 403
+    assert not ApiKey.objects.filter(user=user).exists()  # not even their own
 
 
 def test_guest_may_not_generate_keys():
