@@ -1,7 +1,9 @@
 """Shared fixtures (API clients for the Administrator, ordinary users and Guest) and the helpers tests share:
 Frappe error bodies, the admin's DocType forms."""
 
+import functools
 import json
+import os
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -12,6 +14,37 @@ from frappe_api.oauth.settings import CLIENT_SECRET_HASHER
 from frappe_api.registry import registry
 
 from .factories import AdministratorFactory, UserFactory
+
+
+REDIS_SERVER = os.environ.get("FRAPPE_API_TEST_REDIS", "redis://127.0.0.1:6379")
+"""The Redis the ``needs_redis`` tests use. It is shared: each test keeps to its own database number and key prefix."""
+
+
+def redis_url(db: int) -> str:
+    """``REDIS_SERVER``'s database ``db``."""
+    return f"{REDIS_SERVER}/{db}"
+
+
+@functools.cache
+def redis_answers() -> bool:
+    """Whether ``REDIS_SERVER`` answers a PING (asked once per session; False without the ``redis`` package)."""
+    try:
+        import redis
+    except ImportError:
+        return False
+    try:
+        return bool(redis.Redis.from_url(REDIS_SERVER, socket_connect_timeout=0.5, socket_timeout=0.5).ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``needs_redis`` are skipped, not errors, when no Redis answers at ``REDIS_SERVER``."""
+    needing = [item for item in items if item.get_closest_marker("needs_redis")]
+    if needing and not redis_answers():
+        skip = pytest.mark.skip(reason=f"needs Redis answering at {REDIS_SERVER} (FRAPPE_API_TEST_REDIS)")
+        for item in needing:
+            item.add_marker(skip)
 
 
 class APIClient(Client):

@@ -3,6 +3,7 @@
 import pytest
 
 from . import rpc_methods  # noqa: F401 - registers the test methods
+from .conftest import redis_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 M = "/api/method/tests.rpc_methods"
@@ -46,13 +47,13 @@ def test_key_and_methods(guest_client):
     assert guest_client.get(f"{M}.limited_by_email", {"email": "a@x"}).status_code == 200  # GET is not counted
 
 
+@pytest.mark.needs_redis
 def test_limits_are_shared_between_processes_through_redis(guest_client, settings):
     import subprocess
     import sys
 
-    pytest.importorskip("redis")
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": "test-rl"}}
+                                   "LOCATION": redis_url(15), "KEY_PREFIX": "test-rl"}}
     from django.core.cache import caches
 
     caches["default"].clear()
@@ -62,7 +63,7 @@ def test_limits_are_shared_between_processes_through_redis(guest_client, setting
         "from django.test import override_settings;"
         "from frappe_api.resilience import shared_cache;"
         "caches = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache',"
-        " 'LOCATION': 'redis://127.0.0.1:6379/15', 'KEY_PREFIX': 'test-rl'}};"
+        f" 'LOCATION': '{redis_url(15)}', 'KEY_PREFIX': 'test-rl'}}}};"
         "ctx = override_settings(CACHES=caches); ctx.enable();"
         "print(shared_cache.count('frappe_api:rl:tests.rpc_methods.limited:127.0.0.1', 60))"
     )
