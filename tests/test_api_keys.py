@@ -137,7 +137,11 @@ def test_a_system_manager_may_generate_keys():
     manager.groups.add(Group.objects.get(name="System Manager"))
     client = APIClient()
     client.force_login(manager)
-    assert client.post(GENERATE, {"user": "target"}).status_code == 200
+    response = client.post(GENERATE, {"user": "target"})
+    assert response.status_code == 200
+    message = response.json()["message"]
+    assert message["api_key"] == ApiKey.objects.get(user__username="target").api_key
+    assert who(message["api_key"], message["api_secret"]).json() == {"message": "target"}
 
 
 def test_generate_keys_for_an_unknown_user_is_404(admin_client):
@@ -151,6 +155,9 @@ def test_generate_keys_by_api_key(admin_client):
     UserFactory(username="target")
     response = Client().post(GENERATE, {"user": "target"}, HTTP_AUTHORIZATION=f"token {admin_key}:{admin_secret}")
     assert response.status_code == 200
+    message = response.json()["message"]
+    assert who(message["api_key"], message["api_secret"]).json() == {"message": "target"}
+    assert who(admin_key, admin_secret).json() == {"message": "Administrator"}  # the caller's own pair still works
 
 
 # --- the management command ----------------------------------------------------------------------
