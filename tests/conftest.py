@@ -38,6 +38,11 @@ def redis_answers() -> bool:
         return False
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs_redis: needs a Redis server answering at FRAPPE_API_TEST_REDIS (default "
+                                       "redis://127.0.0.1:6379); skipped when none answers")
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``needs_redis`` are skipped, not errors, when no Redis answers at ``REDIS_SERVER``."""
     needing = [item for item in items if item.get_closest_marker("needs_redis")]
