@@ -114,13 +114,14 @@ def test_generate_keys_by_get_is_not_permitted(admin_client):
     assert not ApiKey.objects.filter(user__username="target").exists()
 
 
-def test_an_ordinary_user_may_not_generate_keys(user_client):
+def test_an_ordinary_user_may_not_generate_keys(user, user_client):
     target = UserFactory(username="target")
     response = user_client.post(GENERATE, {"user": "target"})
     assert response.status_code == 403
     assert server_messages(response.json())[0]["message"] == "Not permitted"
     assert not ApiKey.objects.filter(user=target).exists()
-    assert user_client.post(GENERATE, {"user": "jane"}).status_code == 403  # not even their own
+    assert user_client.post(GENERATE, {"user": user.username}).status_code == 403
+    assert not ApiKey.objects.filter(user=user).exists()  # not even their own
 
 
 def test_guest_may_not_generate_keys():
@@ -136,7 +137,11 @@ def test_a_system_manager_may_generate_keys():
     manager.groups.add(Group.objects.get(name="System Manager"))
     client = APIClient()
     client.force_login(manager)
-    assert client.post(GENERATE, {"user": "target"}).status_code == 200
+    response = client.post(GENERATE, {"user": "target"})
+    assert response.status_code == 200
+    message = response.json()["message"]
+    assert message["api_key"] == ApiKey.objects.get(user__username="target").api_key
+    assert who(message["api_key"], message["api_secret"]).json() == {"message": "target"}
 
 
 def test_generate_keys_for_an_unknown_user_is_404(admin_client):
@@ -150,6 +155,9 @@ def test_generate_keys_by_api_key(admin_client):
     UserFactory(username="target")
     response = Client().post(GENERATE, {"user": "target"}, HTTP_AUTHORIZATION=f"token {admin_key}:{admin_secret}")
     assert response.status_code == 200
+    message = response.json()["message"]
+    assert who(message["api_key"], message["api_secret"]).json() == {"message": "target"}
+    assert who(admin_key, admin_secret).json() == {"message": "Administrator"}  # the caller's own pair still works
 
 
 # --- the management command ----------------------------------------------------------------------

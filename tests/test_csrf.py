@@ -102,6 +102,8 @@ def test_api_key_requests_are_exempt(browser):
     response = browser.post("/api/resource/ToDo", {"description": "x"}, HTTP_SEC_FETCH_SITE="cross-site",
                             HTTP_AUTHORIZATION=f"token {api_key}:{api_secret}")
     assert response.status_code == 200
+    data = response.json()["data"]
+    assert (data["description"], data["owner"]) == ("x", "robot")  # written as the key's user, not the session's
 
 
 def test_guests_are_not_checked():

@@ -1,6 +1,5 @@
 """Login lockout: N failures per account or per IP inside the window lock every attempt (429) until it passes."""
 
-import socket
 import time
 import uuid
 from unittest import mock
@@ -8,7 +7,7 @@ from unittest import mock
 import pytest
 from django.test import Client, override_settings
 
-from .conftest import server_messages
+from .conftest import redis_url, server_messages
 from .factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
@@ -121,22 +120,14 @@ def test_the_default_is_ten_attempts(jane):
     assert attempt(ip="10.0.0.3").status_code == 429
 
 
-def _redis_available() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _redis_available(), reason="needs Redis at 127.0.0.1:6379")
+@pytest.mark.needs_redis
 def test_counters_live_in_the_shared_cache(jane):
     import redis
 
     prefix = f"lockout-test-{uuid.uuid4().hex}"
     shared = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": "redis://127.0.0.1:6379", "KEY_PREFIX": prefix}}
-    stored = redis.Redis(host="127.0.0.1", port=6379)
+                          "LOCATION": redis_url(0), "KEY_PREFIX": prefix}}
+    stored = redis.Redis.from_url(redis_url(0))
     with override_settings(CACHES=shared, FRAPPE_API=THREE_IN_A_MINUTE):
         try:
             fail(3)

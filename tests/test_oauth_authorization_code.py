@@ -125,7 +125,9 @@ def test_a_wrong_or_missing_code_verifier_is_refused(jane_client, application, s
 def test_the_plain_code_challenge_method_works(jane_client, application):
     verifier, challenge = pkce("plain")
     code = code_for(jane_client, application, code_challenge=challenge, code_challenge_method="plain")
-    assert exchange(application, code, verifier=verifier).status_code == 200
+    response = exchange(application, code, verifier=verifier)
+    assert response.status_code == 200, response.content
+    assert Client().get(WHO, **bearer(response.json()["access_token"])).json() == {"message": "jane"}
 
 
 def test_an_unregistered_redirect_uri_answers_json_and_never_redirects(jane_client, application):
@@ -288,7 +290,8 @@ def test_the_v1_prefix_serves_the_same_endpoints(jane_client, application):
     response = Client().post("/api/v1/method/frappe.integrations.oauth2.get_token",
                              {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT},
                              HTTP_AUTHORIZATION=basic(application))
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
+    assert Client().get(WHO, **bearer(response.json()["access_token"])).json() == {"message": "jane"}
 
 
 @override_settings(MIDDLEWARE=[name for name in settings.MIDDLEWARE

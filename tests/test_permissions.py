@@ -170,14 +170,16 @@ def test_permission_rows_add_one_query_not_one_per_row(django_assert_num_queries
         assert len(alice.get("/api/resource/ToDo").json()["data"]) == 15
 
 
-def test_plain_users_get_403_on_note_and_only_their_own_todos(user_client):
+def test_plain_users_get_403_on_note_and_only_their_own_todos(user, user_client):
     NoteFactory(name="someone-elses-note", owner="someone")
     ToDoFactory(name="someone-elses-todo", owner="someone")
+    ToDoFactory(name="own-todo", owner=user.username)
     listing = user_client.get("/api/resource/Note")
     assert listing.status_code == 403 and listing.json()["_error_message"] == "No permission for Note"
     assert user_client.post_json("/api/resource/Note", {"title": "x"}).status_code == 403
     assert user_client.get("/api/resource/Note/missing").status_code == 403
-    assert user_client.get("/api/resource/ToDo").json() == {"data": []}
+    assert user_client.get("/api/resource/ToDo").json() == {"data": [{"name": "own-todo"}]}
+    assert user_client.get("/api/resource/ToDo/someone-elses-todo").status_code == 403
     assert Note.objects.count() == 1
 
 

@@ -1,8 +1,10 @@
 """@rate_limit on whitelisted methods: the limit, its window, keys and verbs; shared through the cache."""
 
 import pytest
+from django.test import override_settings
 
 from . import rpc_methods  # noqa: F401 - registers the test methods
+from .conftest import redis_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 M = "/api/method/tests.rpc_methods"
@@ -46,31 +48,36 @@ def test_key_and_methods(guest_client):
     assert guest_client.get(f"{M}.limited_by_email", {"email": "a@x"}).status_code == 200  # GET is not counted
 
 
+@pytest.mark.needs_redis
 def test_limits_are_shared_between_processes_through_redis(guest_client, settings):
     import subprocess
     import sys
+    import uuid
 
-    pytest.importorskip("redis")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": "test-rl"}}
-    from django.core.cache import caches
+    import redis
 
-    caches["default"].clear()
-    assert guest_client.get(f"{M}.limited").status_code == 200
+    # A prefix of this run's own: the Redis is shared with other runs of this suite, so no flushing its database.
+    prefix = f"test-rl-{uuid.uuid4().hex}"
+    shared = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url(15),
+                          "KEY_PREFIX": prefix}}
     other_worker = (
         "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'example_project.settings'; django.setup();"
         "from django.test import override_settings;"
         "from frappe_api.resilience import shared_cache;"
-        "caches = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache',"
-        " 'LOCATION': 'redis://127.0.0.1:6379/15', 'KEY_PREFIX': 'test-rl'}};"
-        "ctx = override_settings(CACHES=caches); ctx.enable();"
+        f"ctx = override_settings(CACHES={shared!r}); ctx.enable();"
         "print(shared_cache.count('frappe_api:rl:tests.rpc_methods.limited:127.0.0.1', 60))"
     )
-    output = subprocess.run([sys.executable, "-c", other_worker], capture_output=True, text=True, check=True,
-                            cwd=str(settings.BASE_DIR))
-    assert output.stdout.strip() == "2"
-    assert guest_client.get(f"{M}.limited").status_code == 429
-    caches["default"].clear()
+    try:
+        with override_settings(CACHES=shared):
+            assert guest_client.get(f"{M}.limited").status_code == 200
+            output = subprocess.run([sys.executable, "-c", other_worker], capture_output=True, text=True, check=True,
+                                    cwd=str(settings.BASE_DIR))
+            assert output.stdout.strip() == "2"
+            assert guest_client.get(f"{M}.limited").status_code == 429
+    finally:
+        stored = redis.Redis.from_url(redis_url(15))
+        for key in stored.scan_iter(f"{prefix}:*"):
+            stored.delete(key)
 
 
 BUDGET = {"REQUEST_BUDGET": {"limit": 3, "window": 60}}

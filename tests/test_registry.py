@@ -19,7 +19,7 @@ from example_project.demo.models import User as DemoUser
 from frappe_api.models import DocPerm, DocType
 from frappe_api.registry import code_registrations, registry
 
-from .conftest import server_messages
+from .conftest import DOCTYPE_ADD_URL, assert_error, code_doctype_form, doctype_change_url, doctype_form
 from .factories import NoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,69 +27,12 @@ pytestmark = pytest.mark.django_db
 VERSION_KEY = "frappe_api:registry_version"
 STAMP = datetime.datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=datetime.timezone.utc)
 STAMP_TEXT = "2026-01-02 03:04:05.123456"
-ADD_URL = "/admin/frappe_api/doctype/add/"
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-def assert_error(response, status, exc_type, message):
-    """A Frappe v1 error body: status, ``exc_type`` and the one server message."""
-    assert response.status_code == status, response.content[:1000]
-    body = response.json()
-    assert body["exc_type"] == exc_type
-    assert [entry["message"] for entry in server_messages(body)] == [message]
-
-
 def note(name, title, **extra):
     """A Note with fixed timestamps, so documents can be compared whole."""
     return NoteFactory(name=name, title=title, creation=STAMP, modified=STAMP, **extra)
-
-
-def admin_form(name="Memo", model=Note, **extra):
-    """Every field of the admin's DocType add/change form (no permission rows unless given)."""
-    data = {
-        "name": name,
-        "model": str(ContentType.objects.get_for_model(model).pk),
-        "enabled": "on",
-        "name_field": "",
-        "naming_rule": "",
-        "field_map": "{}",
-        "hidden_fields": "",
-        "read_only_fields": "",
-        "title_field": "",
-        "sort_field": "",
-        "sort_order": "desc",
-        "field_permlevels": "{}",
-        "permissions-TOTAL_FORMS": "0",
-        "permissions-INITIAL_FORMS": "0",
-        "permissions-MIN_NUM_FORMS": "0",
-        "permissions-MAX_NUM_FORMS": "1000",
-    }
-    data.update(extra)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def permission_row(index, role, *rights, doctype_pk="", row_pk=""):
-    """One inline DocPerm row of the admin form."""
-    row = {f"permissions-{index}-role": role, f"permissions-{index}-permlevel": "0",
-           f"permissions-{index}-id": str(row_pk), f"permissions-{index}-doctype": str(doctype_pk)}
-    row.update({f"permissions-{index}-{right}": "on" for right in rights})
-    return row
-
-
-def change_url(row):
-    return f"/admin/frappe_api/doctype/{row.pk}/change/"
-
-
-def code_row_form(row, **extra):
-    """The change form of a code-registered DocType: ``enabled`` and its existing permission rows."""
-    data = {"enabled": "on", "permissions-TOTAL_FORMS": str(row.permissions.count()),
-            "permissions-INITIAL_FORMS": str(row.permissions.count()), "permissions-MIN_NUM_FORMS": "0",
-            "permissions-MAX_NUM_FORMS": "1000"}
-    for index, perm in enumerate(row.permissions.all()):
-        rights = [field for field in (*DocPerm.RIGHT_FIELDS.values(), "if_owner") if getattr(perm, field)]
-        data.update(permission_row(index, perm.role, *rights, doctype_pk=row.pk, row_pk=perm.pk))
-    data.update(extra)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 @functools.cache
@@ -246,7 +189,7 @@ def test_field_map_model_name_is_not_accepted_for_writing(admin_client, memo):
 
 def test_register_as_a_decorator_serves_the_decorated_model(admin_client, user_client):
     @frappe_api.register(doctype="Decorated Memo", field_map={"heading": "title"}, hidden_fields="content",
-                         permissions=[{"role": "All", "read": 1}])
+                         read_only_fields=["public"], permissions=[{"role": "All", "read": 1}])
     class DecoratedMemo(Note):
         class Meta:
             proxy = True
@@ -262,10 +205,14 @@ def test_register_as_a_decorator_serves_the_decorated_model(admin_client, user_c
         assert user_client.get("/api/resource/Decorated Memo").json() == {"data": [{"name": "n1"}]}
         assert_error(user_client.post_json("/api/resource/Decorated Memo", {"heading": "x"}), 403,
                      "PermissionError", "No permission for Decorated Memo")
-        created = admin_client.post_json("/api/resource/Decorated Memo", {"heading": "Via decorator"})
+        created = admin_client.post_json("/api/resource/Decorated Memo", {"heading": "Via decorator", "public": 1})
         assert created.status_code == 200
-        assert created.json()["data"]["doctype"] == "Decorated Memo"
-        assert Note.objects.get(name=created.json()["data"]["name"]).title == "Via decorator"
+        data = created.json()["data"]
+        assert (data["doctype"], data["heading"], data["public"]) == ("Decorated Memo", "Via decorator", 0)
+        stored = Note.objects.get(name=data["name"])
+        assert (stored.title, stored.public) == ("Via decorator", False)
+        assert admin_client.get("/api/resource/Decorated Memo", {"filters": '{"heading": "Via decorator"}'}
+                                ).json() == {"data": [{"name": data["name"]}]}
         assert registry.for_model(DecoratedMemo).doctype == "Decorated Memo"
         assert registry.for_model(Note).doctype == "Note"
     finally:
@@ -296,7 +243,7 @@ def test_admin_registered_doctype_is_served_without_restart(admin_client):
     note("n2", "Second")
     assert_error(admin_client.get("/api/resource/Memo"), 404, "DoesNotExistError", "DocType Memo not found")
 
-    added = admin_client.post(ADD_URL, admin_form())
+    added = admin_client.post(DOCTYPE_ADD_URL, doctype_form(Note))
 
     assert added.status_code == 302, added.content[:2000]
     assert added["Location"] == "/admin/frappe_api/doctype/"
@@ -310,24 +257,24 @@ def test_admin_registered_doctype_is_served_without_restart(admin_client):
 
 def test_admin_disabling_a_doctype_stops_serving_it_and_enabling_serves_it_again(admin_client):
     note("n1", "First")
-    assert admin_client.post(ADD_URL, admin_form()).status_code == 302
+    assert admin_client.post(DOCTYPE_ADD_URL, doctype_form(Note)).status_code == 302
     row = DocType.objects.get(name="Memo")
     assert admin_client.get("/api/resource/Memo").status_code == 200
 
-    disabled = admin_client.post(change_url(row), admin_form(enabled=None))
+    disabled = admin_client.post(doctype_change_url(row), doctype_form(Note, enabled=None))
 
     assert disabled.status_code == 302, disabled.content[:2000]
     assert DocType.objects.get(pk=row.pk).enabled is False
     assert_error(admin_client.get("/api/resource/Memo"), 404, "DoesNotExistError", "DocType Memo not found")
     assert_error(admin_client.get("/api/resource/Memo/n1"), 404, "DoesNotExistError", "DocType Memo not found")
 
-    assert admin_client.post(change_url(row), admin_form()).status_code == 302
+    assert admin_client.post(doctype_change_url(row), doctype_form(Note)).status_code == 302
     assert admin_client.get("/api/resource/Memo").json() == {"data": [{"name": "n1"}]}
 
 
 def test_admin_deleting_a_doctype_stops_serving_it(admin_client):
     note("n1", "First")
-    assert admin_client.post(ADD_URL, admin_form()).status_code == 302
+    assert admin_client.post(DOCTYPE_ADD_URL, doctype_form(Note)).status_code == 302
     row = DocType.objects.get(name="Memo")
     assert admin_client.get("/api/resource/Memo").status_code == 200
 
@@ -343,14 +290,18 @@ def test_admin_registered_doctype_applies_its_field_options(admin_client):
     note("n1", "Alpha", content="secret")
     note("n2", "Beta", public=True)
 
-    added = admin_client.post(ADD_URL, admin_form(field_map='{"heading": "title"}', hidden_fields="content",
-                                                  read_only_fields="public", sort_field="heading", sort_order="asc"))
+    added = admin_client.post(DOCTYPE_ADD_URL, doctype_form(
+        Note, field_map='{"heading": "title"}', hidden_fields="content", read_only_fields="public",
+        sort_field="heading", sort_order="asc"))
 
     assert added.status_code == 302, added.content[:2000]
     assert admin_client.get("/api/resource/Memo", {"fields": '["name", "heading", "public"]'}).json() == {
         "data": [{"name": "n1", "heading": "Alpha", "public": 0}, {"name": "n2", "heading": "Beta", "public": 1}]}
     assert_error(admin_client.get("/api/resource/Memo", {"fields": '["content"]'}), 417, "DataError",
                  "Field not permitted in query: content")
+    assert admin_client.get("/api/resource/Memo/n1").json() == {"data": {
+        "name": "n1", "owner": "Administrator", "creation": STAMP_TEXT, "modified": STAMP_TEXT,
+        "modified_by": "Administrator", "docstatus": 0, "idx": 0, "heading": "Alpha", "public": 0, "doctype": "Memo"}}
     created = admin_client.post_json("/api/resource/Memo", {"heading": "Gamma", "public": 1, "content": "x"})
     assert created.status_code == 200
     stored = Note.objects.get(name=created.json()["data"]["name"])
@@ -359,12 +310,12 @@ def test_admin_registered_doctype_applies_its_field_options(admin_client):
 
 def test_admin_permission_rows_open_an_admin_doctype_to_other_roles(admin_client, user_client):
     note("n1", "First")
-    assert admin_client.post(ADD_URL, admin_form()).status_code == 302
+    assert admin_client.post(DOCTYPE_ADD_URL, doctype_form(Note)).status_code == 302
     assert_error(user_client.get("/api/resource/Memo"), 403, "PermissionError", "No permission for Memo")
     row = DocType.objects.get(name="Memo")
 
-    changed = admin_client.post(change_url(row), admin_form(**{
-        "permissions-TOTAL_FORMS": "1", **permission_row(0, "All", "read", doctype_pk=row.pk)}))
+    changed = admin_client.post(doctype_change_url(row), doctype_form(
+        Note, perms=[{"role": "All", "read": "on", "doctype": row.pk}]))
 
     assert changed.status_code == 302, changed.content[:2000]
     assert list(DocPerm.objects.filter(doctype=row).values_list("role", "read", "write")) == [("All", True, False)]
@@ -374,7 +325,7 @@ def test_admin_permission_rows_open_an_admin_doctype_to_other_roles(admin_client
 
 
 def test_admin_refuses_a_name_field_the_model_lacks(admin_client):
-    response = admin_client.post(ADD_URL, admin_form(name_field="nope"))
+    response = admin_client.post(DOCTYPE_ADD_URL, doctype_form(Note, name_field="nope"))
 
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors() == ["Note has no field named 'nope'"]
@@ -385,25 +336,27 @@ def test_admin_refuses_a_name_field_the_model_lacks(admin_client):
 def test_admin_accepts_a_name_field_the_model_has(admin_client):
     note("n1", "Unique title")
 
-    response = admin_client.post(ADD_URL, admin_form(name_field="title"))
+    response = admin_client.post(DOCTYPE_ADD_URL, doctype_form(Note, name_field="title"))
 
     assert response.status_code == 302, response.content[:2000]
     assert admin_client.get("/api/resource/Memo").json() == {"data": [{"name": "Unique title"}]}
 
 
-@pytest.mark.parametrize("option", [
-    {"field_map": '{"heading": "nope"}'},
-    {"naming_rule": "field:nope"},
-    {"sort_field": "nope"},
-    {"title_field": "nope"},
-    {"hidden_fields": "content, nope"},
-    {"read_only_fields": "nope"},
-    {"field_permlevels": '{"nope": 1}'},
+@pytest.mark.parametrize(("option", "error"), [
+    ({"field_map": '{"heading": "nope"}'}, "Note has no field 'nope' (for 'heading')."),
+    ({"naming_rule": "field:nope"}, "Note has no field 'nope'."),
+    ({"sort_field": "nope"}, "Note has no field 'nope'."),
+    ({"title_field": "nope"}, "Note has no field 'nope'."),
+    ({"hidden_fields": "content, nope"}, "Note has no field 'nope'."),
+    ({"read_only_fields": "nope"}, "Note has no field 'nope'."),
+    ({"field_permlevels": '{"nope": 1}'}, "Note has no field 'nope'."),
 ])
-def test_admin_refuses_other_options_naming_fields_the_model_lacks(admin_client, option):
-    response = admin_client.post(ADD_URL, admin_form(**option))
+def test_admin_refuses_other_options_naming_fields_the_model_lacks(admin_client, option, error):
+    response = admin_client.post(DOCTYPE_ADD_URL, doctype_form(Note, **option))
 
     assert response.status_code == 200
+    (field,) = option
+    assert response.context["adminform"].form.errors == {field: [error]}
     assert not DocType.objects.filter(name="Memo").exists()
 
 
@@ -419,7 +372,7 @@ def test_code_registered_doctypes_appear_in_the_admin_changelist(admin_client):
 def test_code_registered_doctype_change_page_shows_options_read_only(admin_client):
     row = DocType.objects.get(name="User")
 
-    response = admin_client.get(change_url(row))
+    response = admin_client.get(doctype_change_url(row))
 
     assert response.status_code == 200
     assert set(response.context["adminform"].form.fields) == {"enabled"}
@@ -435,7 +388,7 @@ def test_code_registered_doctype_change_page_shows_options_read_only(admin_clien
 def test_code_registered_doctype_has_no_delete_permission(admin_client):
     row = DocType.objects.get(name="ToDo")
 
-    page = admin_client.get(change_url(row))
+    page = admin_client.get(doctype_change_url(row))
 
     assert page.status_code == 200
     assert page.context["has_delete_permission"] is False
@@ -446,17 +399,17 @@ def test_code_registered_doctype_has_no_delete_permission(admin_client):
 
 
 def test_admin_can_delete_an_admin_registered_doctype_but_not_a_code_one(admin_client):
-    assert admin_client.post(ADD_URL, admin_form()).status_code == 302
+    assert admin_client.post(DOCTYPE_ADD_URL, doctype_form(Note)).status_code == 302
     admin_row = DocType.objects.get(name="Memo")
 
     assert admin_client.get(f"/admin/frappe_api/doctype/{admin_row.pk}/delete/").status_code == 200
-    assert admin_client.get(change_url(admin_row)).context["has_delete_permission"] is True
+    assert admin_client.get(doctype_change_url(admin_row)).context["has_delete_permission"] is True
 
 
 def test_admin_change_form_ignores_code_owned_options(admin_client):
     row = DocType.objects.get(name="Note")
 
-    response = admin_client.post(change_url(row), code_row_form(row, name_field="title", sort_order="asc",
+    response = admin_client.post(doctype_change_url(row), code_doctype_form(row, name_field="title", sort_order="asc",
                                                                 hidden_fields="content", name="Renamed"))
 
     assert response.status_code == 302, response.content[:2000]
@@ -470,11 +423,11 @@ def test_admin_disabling_a_code_registered_doctype_stops_serving_it(admin_client
     note("n1", "First")
     row = DocType.objects.get(name="Note")
 
-    response = admin_client.post(change_url(row), code_row_form(row, enabled=None))
+    response = admin_client.post(doctype_change_url(row), code_doctype_form(row, enabled=None))
 
     assert response.status_code == 302, response.content[:2000]
     assert_error(admin_client.get("/api/resource/Note"), 404, "DoesNotExistError", "DocType Note not found")
-    assert admin_client.post(change_url(row), code_row_form(row)).status_code == 302
+    assert admin_client.post(doctype_change_url(row), code_doctype_form(row)).status_code == 302
     assert admin_client.get("/api/resource/Note").json() == {"data": [{"name": "n1"}]}
 
 
@@ -484,9 +437,8 @@ def test_admin_permission_rows_replace_a_code_doctypes_defaults(admin_client, us
     assert list(row.permissions.values_list("role", flat=True)) == ["System Manager"]
     assert_error(user_client.get("/api/resource/Note"), 403, "PermissionError", "No permission for Note")
 
-    data = code_row_form(row, **{"permissions-TOTAL_FORMS": "2",
-                                 **permission_row(1, "All", "read", doctype_pk=row.pk)})
-    response = admin_client.post(change_url(row), data)
+    data = code_doctype_form(row, add=[{"role": "All", "read": "on"}])
+    response = admin_client.post(doctype_change_url(row), data)
 
     assert response.status_code == 302, response.content[:2000]
     assert user_client.get("/api/resource/Note").json() == {"data": [{"name": "n1"}]}

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from frappe_api import runtime
 from frappe_api.models import ApiRequestLog, ApiSettings
 
-from .conftest import finish
+from .conftest import finish, redis_url
 from .factories import ToDoFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
@@ -82,12 +82,13 @@ def test_session_expiry_sets_the_session_lifetime(admin_client):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("connection.vendor == 'sqlite'", reason="the in-memory test database is private to this process")
+@pytest.mark.needs_redis
 def test_another_process_sees_a_change_without_restart(settings):
     import os
     import subprocess
     import sys
 
-    redis = "redis://127.0.0.1:6379/14"
+    redis = redis_url(14)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis}}
     caches["default"].clear()
     db = connection.settings_dict

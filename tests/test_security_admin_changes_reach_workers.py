@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from .conftest import doctype_form
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -69,19 +71,6 @@ def two_workers(tmp_path):
     api_worker.stop()
 
 
-def doctype_form(content_type_pk, permissions, **extra):
-    """The admin's add/change form of an admin-managed DocType ``Memo`` with ``permissions`` as inline rows."""
-    data = {"name": "Memo", "model": str(content_type_pk), "enabled": "on", "name_field": "", "naming_rule": "",
-            "field_map": "{}", "sort_field": "", "sort_order": "desc", "title_field": "", "hidden_fields": "",
-            "read_only_fields": "", "field_permlevels": "{}", "permissions-TOTAL_FORMS": str(len(permissions)),
-            "permissions-INITIAL_FORMS": str(sum(1 for row in permissions if row.get("id"))),
-            "permissions-MIN_NUM_FORMS": "0", "permissions-MAX_NUM_FORMS": "1000"}
-    for index, row in enumerate(permissions):
-        data.update({f"permissions-{index}-{key}": str(value) for key, value in row.items()})
-    data.update(extra)
-    return data
-
-
 @pytest.mark.django_db(transaction=True)
 def test_admin_changes_in_one_worker_reach_another_worker_at_its_next_request(two_workers):
     admin_worker, api_worker = two_workers
@@ -93,7 +82,8 @@ def test_admin_changes_in_one_worker_reach_another_worker_at_its_next_request(tw
     note_type = admin_worker.pk("contenttypes.ContentType", app_label="demo", model="note")[0]
     all_read = {"role": "All", "permlevel": 0, "read": "on"}
 
-    added = admin_worker.request("boss", "post", "/admin/frappe_api/doctype/add/", doctype_form(note_type, [all_read]))
+    added = admin_worker.request("boss", "post", "/admin/frappe_api/doctype/add/",
+                                 doctype_form(note_type, perms=[all_read]))
     assert added["status"] == 302
     doctype_pk = admin_worker.pk("frappe_api.DocType", name="Memo")[0]
     change_url = f"/admin/frappe_api/doctype/{doctype_pk}/change/"
@@ -103,24 +93,25 @@ def test_admin_changes_in_one_worker_reach_another_worker_at_its_next_request(tw
     assert first["status"] == 200 and first["body"]["data"]["content"] == "secret", first
 
     # A DocType change: a field hidden.
-    hidden = admin_worker.request("boss", "post", change_url, doctype_form(note_type, [saved_row],
-                                                                           hidden_fields="content"))
+    hidden = admin_worker.request("boss", "post", change_url, doctype_form(note_type, perms=[saved_row],
+                                                                          hidden_fields="content"))
     assert hidden["status"] == 302
     document = api_worker.request("jane", "get", f"/api/resource/Memo/{note}")
     assert document["status"] == 200 and "content" not in document["body"]["data"]
 
     # A permission row change: the read right taken away, then given back.
     revoked = admin_worker.request("boss", "post", change_url, doctype_form(
-        note_type, [{**saved_row, "read": ""}], hidden_fields="content"))
+        note_type, perms=[{**saved_row, "read": ""}], hidden_fields="content"))
     assert revoked["status"] == 302
     assert api_worker.request("jane", "get", f"/api/resource/Memo/{note}")["status"] == 403
     assert api_worker.request("jane", "get", "/api/resource/Memo")["status"] == 403
-    admin_worker.request("boss", "post", change_url, doctype_form(note_type, [saved_row], hidden_fields="content"))
+    admin_worker.request("boss", "post", change_url,
+                         doctype_form(note_type, perms=[saved_row], hidden_fields="content"))
     assert api_worker.request("jane", "get", "/api/resource/Memo")["body"] == {"data": [{"name": note}]}
 
     # A permission row deleted.
     row_deleted = admin_worker.request("boss", "post", change_url, doctype_form(
-        note_type, [{**saved_row, "DELETE": "on"}], hidden_fields="content"))
+        note_type, perms=[{**saved_row, "DELETE": "on"}], hidden_fields="content"))
     assert row_deleted["status"] == 302
     assert admin_worker.pk("frappe_api.DocPerm", doctype__name="Memo") == []
     assert api_worker.request("jane", "get", "/api/resource/Memo")["status"] == 403

@@ -7,29 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from example_project.demo.models import Note
 from frappe_api.models import DocPerm, DocType
 
+from .conftest import code_doctype_form, doctype_change_url
 from .factories import NoteFactory
 
 pytestmark = pytest.mark.django_db
-
-MANAGEMENT = {"permissions-MIN_NUM_FORMS": "0", "permissions-MAX_NUM_FORMS": "1000"}
-
-
-def existing_rows_form(row, delete=(), **extra):
-    """The change form of DocType ``row`` with its stored permission rows, those in ``delete`` ticked for deletion."""
-    perms = list(row.permissions.all())
-    data = {"enabled": "on", "permissions-TOTAL_FORMS": str(len(perms)),
-            "permissions-INITIAL_FORMS": str(len(perms)), **MANAGEMENT}
-    for index, perm in enumerate(perms):
-        prefix = f"permissions-{index}-"
-        data.update({f"{prefix}id": str(perm.pk), f"{prefix}doctype": str(row.pk), f"{prefix}role": perm.role,
-                     f"{prefix}permlevel": str(perm.permlevel)})
-        data.update({f"{prefix}{field}": "on" for field in (*DocPerm.RIGHT_FIELDS.values(), "if_owner")
-                     if getattr(perm, field)})
-        if perm in delete:
-            data[f"{prefix}DELETE"] = "on"
-    data.update(extra)
-    return data
-
 
 def test_deleting_a_permission_row_in_the_admin_revokes_the_right_at_the_next_request(admin_client, jane_client):
     NoteFactory(name="n1", title="A")
@@ -37,8 +18,8 @@ def test_deleting_a_permission_row_in_the_admin_revokes_the_right_at_the_next_re
     granted = DocPerm.objects.create(doctype=row, role="All", read=True, can_delete=True)
     assert jane_client.get("/api/resource/Note").json() == {"data": [{"name": "n1"}]}
 
-    response = admin_client.post(f"/admin/frappe_api/doctype/{row.pk}/change/",
-                                 existing_rows_form(row, delete=[granted]))
+    response = admin_client.post(doctype_change_url(row),
+                                 code_doctype_form(row, delete=[granted]))
 
     assert response.status_code == 302
     assert not DocPerm.objects.filter(pk=granted.pk).exists()

@@ -4,7 +4,6 @@ row stored anyway grants no document on any surface (the list is empty, a single
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core import checks
 
 import frappe_api
@@ -12,53 +11,55 @@ from example_project.demo.models import Note, ToDo
 from frappe_api.models import DocPerm, DocType
 from frappe_api.registry import code_registrations, unregister
 
+from .conftest import DOCTYPE_ADD_URL, code_doctype_form, doctype_change_url, doctype_form
+
 pytestmark = pytest.mark.django_db
 
-MANAGEMENT = {"permissions-MIN_NUM_FORMS": "0", "permissions-MAX_NUM_FORMS": "1000"}
 OWNER_ONLY = [{"role": "All", "if_owner": 1, "read": 1}]
+OWNER_ONLY_ROW = {"role": "All", "read": "on", "if_owner": "on"}
+"""The same row as the admin's form sends it."""
 
 
-def new_doctype_form(model, **extra):
-    """The admin's add form of a DocType ``Memo`` serving ``model``, with one ``All`` if_owner read row."""
-    return {"name": "Memo", "model": str(ContentType.objects.get_for_model(model).pk), "enabled": "on",
-            "name_field": "", "naming_rule": "", "field_map": "{}", "sort_field": "", "sort_order": "desc",
-            "title_field": "", "hidden_fields": "", "read_only_fields": "", "field_permlevels": "{}",
-            "permissions-TOTAL_FORMS": "1", "permissions-INITIAL_FORMS": "0", **MANAGEMENT,
-            "permissions-0-role": "All", "permissions-0-permlevel": "0", "permissions-0-read": "on",
-            "permissions-0-if_owner": "on", **extra}
+def no_owner_column(doctype):
+    return (f"DocType '{doctype}' has no owner column (Group has no 'owner' field and its field map names none), so "
+            "an 'if_owner' (Only if creator) permission would match no document. Map \"owner\" to the field holding "
+            "the creator's user name, or grant the right without if_owner.")
+
+
+def permission_row_errors(response):
+    """The errors of each inline permission row of the re-rendered form."""
+    assert response.status_code == 200
+    return [form.errors for form in response.context["inline_admin_formsets"][0].formset.forms]
 
 
 def test_admin_refuses_an_if_owner_row_on_a_new_doctype_without_owner_column(admin_client):
-    response = admin_client.post("/admin/frappe_api/doctype/add/", new_doctype_form(Group))
+    response = admin_client.post(DOCTYPE_ADD_URL, doctype_form(Group, perms=[OWNER_ONLY_ROW]))
 
-    assert response.status_code == 200
-    assert "has no owner column" in response.content.decode()
+    assert permission_row_errors(response) == [{"if_owner": [no_owner_column("Memo")]}]
     assert not DocType.objects.filter(name="Memo").exists()
 
 
 def test_admin_refuses_an_if_owner_row_on_a_code_doctype_without_owner_column(admin_client):
     row = DocType.objects.get(name="Role")
     before = list(row.permissions.values_list("pk", flat=True))
-    form = {"enabled": "on", "permissions-TOTAL_FORMS": "1", "permissions-INITIAL_FORMS": "0", **MANAGEMENT,
-            "permissions-0-doctype": str(row.pk), "permissions-0-role": "Support", "permissions-0-permlevel": "0",
-            "permissions-0-read": "on", "permissions-0-if_owner": "on"}
+    Group.objects.create(name="Support")
+    form = code_doctype_form(row, add=[{"role": "Support", "read": "on", "if_owner": "on"}])
 
-    response = admin_client.post(f"/admin/frappe_api/doctype/{row.pk}/change/", form)
+    response = admin_client.post(doctype_change_url(row), form)
 
-    assert response.status_code == 200
-    assert "has no owner column" in response.content.decode()
+    assert permission_row_errors(response) == [{}] * len(before) + [{"if_owner": [no_owner_column("Role")]}]
     assert list(row.permissions.values_list("pk", flat=True)) == before
 
 
 def test_admin_accepts_if_owner_where_the_documents_have_an_owner(admin_client):
-    response = admin_client.post("/admin/frappe_api/doctype/add/", new_doctype_form(Note))
+    response = admin_client.post(DOCTYPE_ADD_URL, doctype_form(Note, perms=[OWNER_ONLY_ROW]))
     assert response.status_code == 302
     assert DocPerm.objects.get(doctype__name="Memo").if_owner
 
 
 def test_admin_accepts_if_owner_where_the_field_map_names_the_owner(admin_client):
-    response = admin_client.post("/admin/frappe_api/doctype/add/",
-                                 new_doctype_form(Group, field_map='{"owner": "name"}'))
+    response = admin_client.post(DOCTYPE_ADD_URL,
+                                 doctype_form(Group, perms=[OWNER_ONLY_ROW], field_map='{"owner": "name"}'))
     assert response.status_code == 302
 
 

@@ -19,7 +19,7 @@ from frappe_api.models import ApiKey, DocPerm
 from frappe_api.registry import registry
 
 from .conftest import logged_in, server_messages
-from .factories import AdministratorFactory, UserFactory
+from .factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -28,11 +28,6 @@ C = "/api/method/frappe.client"
 GENERATE = "/api/method/frappe.core.doctype.user.user.generate_keys"
 REFUSED_WRITE = "You need the 'write' permission on <strong>User</strong> Administrator to perform this action."
 REFUSED_DELETE = "You need the 'delete' permission on <strong>User</strong> Administrator to perform this action."
-
-
-@pytest.fixture
-def administrator(db):
-    return AdministratorFactory()
 
 
 @pytest.fixture
@@ -46,11 +41,6 @@ def manager(db):
 @pytest.fixture
 def manager_client(manager):
     return logged_in(manager)
-
-
-@pytest.fixture
-def jane(db):
-    return UserFactory(username="jane")
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from django.contrib.auth import authenticate, get_user_model
 
 from example_project.demo.models import ToDo
 
-from .conftest import server_messages
+from .conftest import assert_error, server_messages
 from .factories import ToDoFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +26,6 @@ STAR_KEYS = {"name", "creation", "last_login", "username", "first_name", "last_n
              "full_name"}
 """Every column ``fields=["*"]`` answers for a user: no password, is_superuser, is_staff, id or new_password."""
 NEVER_READ = {"password", "new_password", "is_superuser", "is_staff", "id"}
-
-
-def assert_error(response, status, exc_type, message):
-    """A Frappe v1 error body: status, ``exc_type`` and the one server message."""
-    assert response.status_code == status, response.content[:1000]
-    body = response.json()
-    assert body["exc_type"] == exc_type
-    assert [entry["message"] for entry in server_messages(body)] == [message]
 
 
 def make_user(username, **extra):
