@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from . import document
+from . import document, signals
 from .conf import api_settings
 from .document.attachments import attachment_target, storage
 from .exceptions import PermissionError, RequestEntityTooLarge, ValidationError
@@ -145,6 +145,8 @@ def save_upload(*, user: Any, upload: Any = None, file_url: str | None = None, f
         with transaction.atomic():
             row.full_clean()
             row.save(force_insert=True)
+            signals.doc_changed.send(sender=File, meta=registry.get("File"), instance=row, name=row.name,
+                                     action="insert", user=user)
             if target_meta is not None and fieldname:
                 document.update_doc(target_meta, docname, {fieldname: row.file_url}, user)
     except BaseException:

@@ -12,7 +12,7 @@ from django.db import transaction
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import document
+from .. import document, signals
 from ..conf import api_settings
 from ..doctype_meta import describe
 from ..document import listing
@@ -159,6 +159,8 @@ def add_comment(meta: Any, name: Any, text: Any, user: Any) -> dict[str, Any]:
         comment.name = make_hash()
         values.full_clean(comment_meta, comment)
         values.save(comment_meta, comment, creating=True)
+        signals.doc_changed.send(sender=comment_meta.model, meta=comment_meta, instance=comment, name=comment.name,
+                                 action="insert", user=user)
     return document.read_values(comment_meta, comment.name, include_nulls=True)
 
 
