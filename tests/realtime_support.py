@@ -3,6 +3,7 @@ python-socketio client that records what it receives."""
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import socket
 import threading
@@ -11,6 +12,8 @@ from typing import Any
 
 import socketio
 import uvicorn
+from asgiref.sync import sync_to_async
+from django.db import connections
 
 from frappe_api.realtime.publish import namespace
 
@@ -35,7 +38,16 @@ class ServerThread:
         self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(application, lifespan="on", log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(self.server.serve(sockets=[self.socket]))
+            # The server's ORM calls ran in asgiref's thread: close its connections, so the test database can go.
+            loop.run_until_complete(sync_to_async(connections.close_all)())
+        finally:
+            loop.close()
 
     def start(self) -> ServerThread:
         self.thread.start()

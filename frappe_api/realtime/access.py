@@ -1,8 +1,8 @@
 """Who a socket is, and which rooms it may join: the HTTP API's authenticators and its read gate.
 
 Synchronous (they use the ORM); the server calls them through
-``sync_to_async``. Each call starts and ends with Django's stale-connection
-clean-up, as a request does, and sees the registry as the web workers do.
+``sync_to_async``. Each call sees the registry as the web workers do and
+closes its database connections when it ends.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import close_old_connections
+from django.db import connections
 from rest_framework.request import Request
 
 from ..conf import api_settings
@@ -33,16 +33,17 @@ T = TypeVar("T")
 
 
 def database_call(func: Callable[..., T]) -> Callable[..., T]:
-    """Run ``func`` as a request would: stale connections closed before and after, the registry fresh."""
+    """Run ``func`` with the registry fresh, and close its database connections when it ends: Django keeps
+    connections per async context, so one kept open here would stay with the socket (one per connected
+    socket); a connect or subscribe costs a new connection instead, as ``CONN_MAX_AGE = 0`` would."""
 
     @wraps(func)
     def call(*args: Any, **kwargs: Any) -> T:
-        close_old_connections()
         try:
             registry.refresh_if_stale()
             return func(*args, **kwargs)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     return call
 
