@@ -7,7 +7,7 @@ PORT ?= 8000
 # Where frappe-react-sdk and frappe-ui look for the realtime server when the page has a port (their default).
 SOCKET_PORT ?= 9000
 
-.PHONY: venv run test test-postgres test-mariadb test-all migrate seed serve-prod bench clean
+.PHONY: venv run test test-postgres test-mariadb test-all migrate seed serve-prod bench bench-realtime clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ bench: venv
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk) \
 		|| echo "wrk could not be installed: bench/run.py falls back to its Python load generator"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The realtime benchmark (README, "Realtime"): 1,000 socket.io clients across two realtime processes, about a minute.
+# Needs Redis (REDIS_URL, default redis://127.0.0.1:6379/13) and Node 20+ (socket.io-client from tests/js).
+bench-realtime: venv
+	cd tests/js && npm ci --ignore-scripts --no-audit --no-fund
+	$(BIN)/python bench/realtime.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -137,6 +137,7 @@ FRAPPE_API = {
     "SITE_NAME": os.environ.get("FRAPPE_SITE_NAME", "127.0.0.1"),
     # Several web and realtime processes share their events through Redis; one process (make run) needs none.
     "REALTIME_REDIS_URL": os.environ.get("REALTIME_REDIS_URL") or None,
+    "REALTIME_CHANNEL": os.environ.get("FRAPPE_REALTIME_CHANNEL", "frappe_api_realtime"),
 }
 
 # OAuth 2 / OpenID Connect at Frappe's URLs (frappe_api.oauth, on django-oauth-toolkit).
