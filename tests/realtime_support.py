@@ -97,4 +97,5 @@ class Listener:
         assert self.next() == ("pong", ())
 
     def close(self) -> None:
-        self.client.disconnect()
+        # Without waiting for a long-poll in flight (up to the 25 s ping interval on a socket still polling).
+        self.client.eio.disconnect(abort=True)
