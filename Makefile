@@ -4,13 +4,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where frappe-react-sdk and frappe-ui look for the realtime server when the page has a port (their default).
+SOCKET_PORT ?= 9000
 
-.PHONY: venv run test test-postgres test-mariadb test-all migrate seed serve-prod bench clean
+.PHONY: venv run test test-postgres test-mariadb test-all migrate seed serve-prod bench bench-realtime clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,postgres]"
+	$(BIN)/pip install --quiet -e ".[test,postgres,realtime]"
 	touch $(BIN)/activate
 
 venv: $(BIN)/activate
@@ -21,8 +23,10 @@ migrate: venv
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# One uvicorn process serves the demo and its realtime server (no Redis needed): the site on $(PORT) with
+# Socket.IO at /socket.io/, and Socket.IO again on $(SOCKET_PORT), where front ends served on a port look for it.
 run: seed
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	$(BIN)/python manage.py runasgi $(HOST):$(PORT) $(HOST):$(SOCKET_PORT)
 
 # pytest, then the import contracts in pyproject.toml ([tool.importlinter]; docs/architecture.md).
 test: venv
@@ -38,7 +42,8 @@ test-mariadb: venv
 
 test-all: test test-postgres test-mariadb
 
-# The production shape, locally: gunicorn workers, DEBUG off, PostgreSQL, Redis for cache and sessions.
+# The production shape, locally: gunicorn workers, DEBUG off, PostgreSQL, Redis for cache and sessions, and a
+# realtime process (uvicorn) on $(SOCKET_PORT) that the web workers reach through Redis.
 # --limit-request-line 0: long GET lists reach Django, which answers JSON 413 beyond DATA_UPLOAD_MAX_MEMORY_SIZE
 # (gunicorn would answer an HTML 400 past 4094 bytes).
 PROD_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-serve-prod-local-secret-change-me} \
@@ -52,8 +57,12 @@ serve-prod: venv
 	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(PROD_ENV) $(BIN)/python manage.py seed_demo
-	$(PROD_ENV) $(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
-		--limit-request-line 0
+	$(PROD_ENV) REALTIME_REDIS_URL=$${REALTIME_REDIS_URL:-$${REDIS_URL:-redis://127.0.0.1:6379/1}} \
+		DJANGO_SETTINGS_MODULE=example_project.settings sh -c '\
+		$(BIN)/uvicorn frappe_api.realtime.asgi:application --host $(HOST) --port $(SOCKET_PORT) & realtime=$$!; \
+		trap "kill $$realtime" EXIT INT TERM; \
+		$(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
+		--limit-request-line 0'
 
 # The benchmark (README, "Benchmark"): plain Django, DRF and frappe_api on SQLite and PostgreSQL, about 20 minutes.
 # Needs PostgreSQL and Redis on 127.0.0.1; BENCH_ARGS is passed on (e.g. BENCH_ARGS=--quick for a smoke run).
@@ -62,6 +71,12 @@ bench: venv
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk) \
 		|| echo "wrk could not be installed: bench/run.py falls back to its Python load generator"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The realtime benchmark (README, "Realtime"): 1,000 socket.io clients across two realtime processes, about a minute.
+# Needs Redis (REDIS_URL, default redis://127.0.0.1:6379/13) and Node 20+ (socket.io-client from tests/js).
+bench-realtime: venv
+	cd tests/js && npm ci --ignore-scripts --no-audit --no-fund
+	$(BIN)/python bench/realtime.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .import_linter_cache .grimp_cache

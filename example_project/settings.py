@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "frappe_api",
     "frappe_api.oauth",
+    "frappe_api.realtime",
     "example_project.demo",
 ]
 
@@ -76,6 +77,8 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "example_project.wsgi.application"
+# `make run` serves this (manage.py runasgi): Socket.IO at /socket.io/, Django for the rest.
+ASGI_APPLICATION = "example_project.asgi.application"
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -129,7 +132,13 @@ if not DEBUG:
         pass
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-FRAPPE_API = {}
+FRAPPE_API = {
+    # The realtime namespace clients connect to: FrappeProvider's siteName, frappe-ui's window.site_name.
+    "SITE_NAME": os.environ.get("FRAPPE_SITE_NAME", "127.0.0.1"),
+    # Several web and realtime processes share their events through Redis; one process (make run) needs none.
+    "REALTIME_REDIS_URL": os.environ.get("REALTIME_REDIS_URL") or None,
+    "REALTIME_CHANNEL": os.environ.get("FRAPPE_REALTIME_CHANNEL", "frappe_api_realtime"),
+}
 
 # OAuth 2 / OpenID Connect at Frappe's URLs (frappe_api.oauth, on django-oauth-toolkit).
 OAUTH2_PROVIDER = {**PROVIDER_SETTINGS}

@@ -16,7 +16,7 @@ from typing import Any
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["rate_limit", "register", "unregister", "whitelist"]
+__all__ = ["publish_progress", "publish_realtime", "rate_limit", "register", "unregister", "whitelist"]
 
 
 def register(*args: Any, **kwargs: Any) -> Any:
@@ -45,3 +45,17 @@ def rate_limit(*args: Any, **kwargs: Any) -> Any:
     from .ratelimit import rate_limit as _rate_limit
 
     return _rate_limit(*args, **kwargs)
+
+
+def publish_realtime(*args: Any, **kwargs: Any) -> None:
+    """Send a realtime event to a room (see ``frappe_api.realtime.publish.publish_realtime``)."""
+    from .realtime.publish import publish_realtime as _publish_realtime
+
+    _publish_realtime(*args, **kwargs)
+
+
+def publish_progress(*args: Any, **kwargs: Any) -> None:
+    """Send a ``progress`` event (see ``frappe_api.realtime.publish.publish_progress``)."""
+    from .realtime.publish import publish_progress as _publish_progress
+
+    _publish_progress(*args, **kwargs)

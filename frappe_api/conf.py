@@ -109,6 +109,14 @@ DEFAULTS: dict[str, Any] = {
     # even to the right secret (0 disables the throttle).
     "OAUTH_CLIENT_AUTH_ATTEMPTS": 10,
     "OAUTH_CLIENT_AUTH_LOCKOUT_SECONDS": 60,
+    # --- Realtime (the frappe_api.realtime app) -------------------------
+    # The site name: clients connect to the Socket.IO namespace "/<SITE_NAME>" (FrappeProvider's siteName,
+    # frappe-ui's window.site_name).
+    "SITE_NAME": "localhost",
+    # Redis shared by the web workers and every realtime process (None: one process, an in-process manager).
+    "REALTIME_REDIS_URL": None,
+    # The Redis pub/sub channel realtime messages travel on, and the prefix of the keys it keeps.
+    "REALTIME_CHANNEL": "frappe_api_realtime",
     # --- Users -------------------------------------------------------------
     # The user name of anonymous requests.
     "GUEST_USER": "Guest",

@@ -17,10 +17,13 @@ PACKAGE = Path(frappe_api.__file__).parent
 ALLOWED = {
     ("apps.py", "ready"),
     ("oauth/apps.py", "ready"),
+    ("realtime/apps.py", "ready"),
     ("__init__.py", "register"),
     ("__init__.py", "unregister"),
     ("__init__.py", "whitelist"),
     ("__init__.py", "rate_limit"),
+    ("__init__.py", "publish_realtime"),
+    ("__init__.py", "publish_progress"),
     ("oauth/checks.py", "check_provider_settings"),
 }
 

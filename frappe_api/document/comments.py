@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from .. import signals
 from ..exceptions import ValidationError
 from ..gate import readable_meta
 from ..meta import DocTypeMeta
@@ -36,4 +37,6 @@ def add_comment(meta: DocTypeMeta, name: Any, text: Any, user: Any) -> dict[str,
         comment.name = make_hash()
         values.full_clean(comment_meta, comment)
         values.save(comment_meta, comment, creating=True)
+        signals.doc_changed.send(sender=comment_meta.model, meta=comment_meta, instance=comment, name=comment.name,
+                                 action="insert", user=user)
     return read_values(comment_meta, comment.name, include_nulls=True)

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
-from .. import naming
+from .. import naming, signals
 from ..exceptions import (
     DocstatusTransitionError,
     DuplicateEntryError,
@@ -197,7 +197,9 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     tables.save(meta, instance, rows)
     _write_virtual_tables(meta, instance, data, user)
     run_hooks(instance, ("after_insert", *AFTER["save"]))
-    return getattr(instance, meta.name.attname)
+    name = getattr(instance, meta.name.attname)
+    signals.doc_changed.send(sender=meta.model, meta=meta, instance=instance, name=name, action="insert", user=user)
+    return name
 
 
 def _name_taken(meta: DocTypeMeta) -> Callable[[str], bool]:
@@ -240,7 +242,10 @@ def update_doc(meta: DocTypeMeta, name: Any, data: Mapping[str, Any], user: Any,
         tables.save(meta, instance, rows, docstatus=target if target != current else None)
         _write_virtual_tables(meta, instance, data, user)
         run_hooks(instance, AFTER[action])
-        return meta.doctype if meta.options.issingle else getattr(instance, meta.name.attname)
+        saved = meta.doctype if meta.options.issingle else getattr(instance, meta.name.attname)
+        signals.doc_changed.send(sender=meta.model, meta=meta, instance=instance, name=saved, action=action,
+                                 user=user)
+        return saved
 
 
 def _write_virtual_tables(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, Any], user: Any) -> None:
@@ -273,6 +278,7 @@ def delete_doc(meta: DocTypeMeta, name: Any, user: Any, *, instance: models.Mode
             raise ValidationError(
                 f"{meta.doctype} {name}: Submitted Record cannot be deleted. You must Cancel it first.")
         run_hooks(instance, ("on_trash",))
+        stored_name = getattr(instance, meta.name.attname)  # Django clears a primary key on delete
         attachments.remove_attachments(meta, instance)
         try:
             with transaction.atomic():
@@ -280,6 +286,8 @@ def delete_doc(meta: DocTypeMeta, name: Any, user: Any, *, instance: models.Mode
         except (ProtectedError, RestrictedError) as exc:
             raise _link_exists(meta, name, exc) from None
         run_hooks(instance, ("after_delete",))
+        signals.doc_changed.send(sender=meta.model, meta=meta, instance=instance, name=stored_name, action="delete",
+                                 user=user)
 
 
 def _link_exists(meta: DocTypeMeta, name: Any, exc: ProtectedError | RestrictedError) -> LinkExistsError:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import naming
+
+from .. import naming, signals
 from ..exceptions import DuplicateEntryError, ValidationError
 from ..meta import DocTypeMeta
 from ..permissions import check_permission
@@ -36,6 +37,7 @@ def rename_doc(meta: DocTypeMeta, old_name: Any, new_name: Any, user: Any, *, me
         if meta.name.model_field is not model._meta.pk:
             setattr(instance, meta.name.attname, new_value)
             instance.save(update_fields=[meta.name.attname])
+            signals.doc_renamed.send(sender=model, meta=meta, old_name=old_name, new_name=new_name, user=user)
             return new_name
         old_pk = instance.pk
         instance.pk = new_value
@@ -46,4 +48,5 @@ def rename_doc(meta: DocTypeMeta, old_name: Any, new_name: Any, user: Any, *, me
                 related = relation.related_model._base_manager.filter(**{relation.field.attname: old_pk})
                 related.update(**{relation.field.attname: new_value})
         model._base_manager.filter(pk=old_pk).delete()
+        signals.doc_renamed.send(sender=model, meta=meta, old_name=old_name, new_name=new_name, user=user)
         return new_name

@@ -10,8 +10,10 @@ from typing import Any
 
 from django.db import transaction
 
+from .. import signals
 from ..meta import DocTypeMeta
 from ..models import File
+from ..registry import registry
 from .lifecycle import update_doc
 
 
@@ -23,6 +25,8 @@ def insert_file(row: File, user: Any, *, target: DocTypeMeta | None = None, docn
     with transaction.atomic():
         row.full_clean()
         row.save(force_insert=True)
+        signals.doc_changed.send(sender=File, meta=registry.get("File"), instance=row, name=row.name,
+                                 action="insert", user=user)
         if target is not None and fieldname:
             update_doc(target, docname, {fieldname: row.file_url}, user)
     return row

@@ -31,8 +31,9 @@ function manage(env, ...args) {
   if (run.status !== 0) throw new Error(`manage.py ${args.join(' ')} failed:\n${run.stdout}\n${run.stderr}`)
 }
 
-/** The running demo: its base URL, everything it printed (the console mail backend's mails), and stop(). */
-export async function startDemo() {
+/** The running demo: its base URL, everything it printed (the console mail backend's mails), and stop().
+ * With `{ asgi: true }` it is served as `make run` serves it (manage.py runasgi: uvicorn, realtime at /socket.io/). */
+export async function startDemo({ asgi = false } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'frappe-api-js-'))
   const env = {
     ...process.env,
@@ -44,7 +45,8 @@ export async function startDemo() {
   manage(env, 'migrate', '--noinput', '-v', '0')
   manage(env, 'seed_demo')
   const port = await freePort()
-  const server = spawn(python(), ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`],
+  const command = asgi ? ['runasgi', `127.0.0.1:${port}`] : ['runserver', '--noreload', `127.0.0.1:${port}`]
+  const server = spawn(python(), ['manage.py', ...command],
     { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   server.stdout.on('data', (chunk) => { output += chunk })
