@@ -1,7 +1,8 @@
 """Runtime settings: the ``API Settings`` row (Single DocType ``System Settings``) over ``FRAPPE_API``.
 
-``setting("LOGIN_ATTEMPTS")`` answers the operator's value when one is set in
-the admin, else the Django setting. The row's values are kept in Django's
+``api_settings.LOGIN_ATTEMPTS`` (any of ``conf.RUNTIME_SETTINGS``) answers the
+operator's value when one is set in the admin, else the Django setting, through
+``resolve`` (registered on ``api_settings`` at app start). The row's values are kept in Django's
 cache and dropped on every save, so every worker sees a change at its next
 read (with a shared cache such as Redis). While the cache is unreachable the row
 is read from the database at most once per ``resilience.RETRY_SECONDS`` per process.
@@ -131,45 +132,37 @@ def _refused(field: str, value: Any, problem: str) -> None:
                                      f"FRAPPE_API default instead. Correct it in the admin.")
 
 
-def setting(name: str) -> Any:
-    """The operator's value for ``name`` when set in the admin, else ``api_settings.<name>``; a stored value the
-    API cannot run with is ignored (and logged)."""
+def resolve(name: str, configured: Any) -> Any:
+    """The value in force for the runtime setting ``name``: the operator's when set in the admin, else
+    ``configured`` (the ``FRAPPE_API`` value); a stored value the API cannot run with is ignored (and logged).
+    ``api_settings`` answers its ``RUNTIME_SETTINGS`` through this (registered at app start)."""
     stored = values()
     if name == "REQUEST_BUDGET":
         limit, window = stored.get("request_budget_limit"), stored.get("request_budget_window")
         if limit is None and window is None:
-            return api_settings.REQUEST_BUDGET
+            return configured
         problem = settings_rules.budget_problem(limit, window)
         if problem:
             _refused("request_budget_limit", (limit, window), problem)
-            return api_settings.REQUEST_BUDGET
+            return configured
         return {"limit": limit, "window": window}
+    if name == "TIME_ZONE":
+        value = stored.get("time_zone") or None
+        if problem := settings_rules.time_zone_problem(value):
+            _refused("time_zone", value, problem)
+            return configured
+        return value or configured
+    if name == "SESSION_EXPIRY_SECONDS":
+        value = stored.get("session_expiry")
+        if problem := settings_rules.session_expiry_problem(value):
+            _refused("session_expiry", value, problem)
+            return configured
+        return settings_rules.session_expiry_seconds(value) or configured
     field = FIELDS[name]
     value = stored.get(field)
     if value is None:
-        return getattr(api_settings, name)
+        return configured
     if name == "MAX_PAGE_LENGTH" and (problem := settings_rules.positive_problem(value)):
         _refused(field, value, problem)
-        return api_settings.MAX_PAGE_LENGTH
-    return value
-
-
-def session_expiry_seconds() -> int | None:
-    """``session_expiry`` ("hours:minutes") in seconds, or None to keep Django's ``SESSION_COOKIE_AGE``."""
-    value = values().get("session_expiry")
-    problem = settings_rules.session_expiry_problem(value)
-    if problem:
-        _refused("session_expiry", value, problem)
-        return None
-    return settings_rules.session_expiry_seconds(value)
-
-
-def time_zone() -> str | None:
-    """The operator's time zone for the API, or None for Django's ``TIME_ZONE`` (also when the stored one is not
-    a known time zone)."""
-    value = values().get("time_zone") or None
-    problem = settings_rules.time_zone_problem(value)
-    if problem:
-        _refused("time_zone", value, problem)
-        return None
+        return configured
     return value

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from frappe_api import runtime
+from frappe_api.conf import api_settings
 from frappe_api.models import ApiRequestLog, ApiSettings
 
 from .conftest import finish
@@ -61,15 +62,15 @@ def test_traceback_and_guest_uploads_and_time_zone(admin_client, guest_client):
 
 
 def test_a_save_is_seen_through_the_shared_cache(admin_client):
-    assert runtime.setting("LOGIN_ATTEMPTS") == 10
+    assert api_settings.LOGIN_ATTEMPTS == 10
     assert caches["default"].get("frappe_api:runtime_settings") == {}
     settings_row = ApiSettings.objects.create(allow_consecutive_login_attempts=4)  # e.g. another worker's admin
     assert caches["default"].get("frappe_api:runtime_settings") is None
-    assert runtime.setting("LOGIN_ATTEMPTS") == 4
+    assert api_settings.LOGIN_ATTEMPTS == 4
     settings_row.allow_consecutive_login_attempts = None
     settings_row.save()
     with override_settings(FRAPPE_API={"LOGIN_ATTEMPTS": 7}):
-        assert runtime.setting("LOGIN_ATTEMPTS") == 7
+        assert api_settings.LOGIN_ATTEMPTS == 7
 
 
 def test_session_expiry_sets_the_session_lifetime(admin_client):
@@ -93,8 +94,8 @@ def test_another_process_sees_a_change_without_restart(settings):
     db = connection.settings_dict
     scheme = "postgres" if connection.vendor == "postgresql" else "mysql"
     url = f"{scheme}://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT']}/{db['NAME']}"
-    other_worker = ("import django; django.setup(); from frappe_api import runtime; "
-                    "print(runtime.setting('LOGIN_ATTEMPTS'))")
+    other_worker = ("import django; django.setup(); from frappe_api.conf import api_settings; "
+                    "print(api_settings.LOGIN_ATTEMPTS)")
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis, "DJANGO_SETTINGS_MODULE": "example_project.settings"}
 
     def ask_other_worker():
@@ -112,7 +113,6 @@ def test_another_process_sees_a_change_without_restart(settings):
 
 
 def test_a_request_reads_the_settings_row_and_registry_version_in_one_cache_round_trip(admin_client, monkeypatch):
-    from frappe_api.conf import api_settings
     from frappe_api.registry import registry
 
     assert admin_client.get("/api/resource/ToDo").status_code == 200
@@ -139,8 +139,8 @@ def test_a_request_reads_the_settings_row_and_registry_version_in_one_cache_roun
     assert admin_client.get("/api/resource/ToDo", {"filters": '{"status": "Open"}'}).status_code == 200
     assert [keys for keys in reads if keys & shared] == [shared]
     reads.clear()
-    runtime.setting("LOGIN_ATTEMPTS")  # outside a request every read asks the cache
-    runtime.setting("LOGIN_ATTEMPTS")
+    api_settings.LOGIN_ATTEMPTS  # outside a request every read asks the cache
+    api_settings.LOGIN_ATTEMPTS
     assert [keys for keys in reads if keys & shared] == [{runtime._cache_key()}] * 2
 
 
@@ -155,3 +155,24 @@ def test_a_change_another_worker_made_is_seen_at_the_next_request(admin_client):
     caches["default"].set(registry._cache_key, "changed elsewhere")
     assert admin_client.get("/api/resource/ToDo").status_code == 200
     assert registry._version == "changed elsewhere" != version
+
+
+def test_lists_page_by_the_admins_max_page_length_with_the_next_page_seen(admin_client):
+    """One settings reader: v2's `limit` cap and the query's cap are the same value, and v2 still peeks one row
+    past it to answer `has_next_page`."""
+    for index in range(4):
+        ToDoFactory(name=f"t{index}")
+    assert admin_client.put_json(URL, {"max_page_length": 2}).status_code == 200
+    page = {"order_by": "name asc"}
+    response = admin_client.get("/api/v2/document/ToDo", {**page, "limit": 2})
+    assert response.status_code == 200
+    assert response.json() == {"data": [{"name": "t0"}, {"name": "t1"}], "has_next_page": True}
+    assert admin_client.get("/api/v2/document/ToDo", {**page, "limit": 5}).json() == {
+        "data": [{"name": "t0"}, {"name": "t1"}], "has_next_page": True}
+    assert admin_client.get("/api/v2/document/ToDo", {**page, "limit": 2, "start": 2}).json() == {
+        "data": [{"name": "t2"}, {"name": "t3"}], "has_next_page": False}
+    for length in (2, 5, 0):
+        response = admin_client.get("/api/resource/ToDo", {**page, "limit_page_length": length})
+        assert response.status_code == 200
+        assert response.json() == {"data": [{"name": "t0"}, {"name": "t1"}]}
+    assert api_settings.MAX_PAGE_LENGTH == 2 and api_settings.configured("MAX_PAGE_LENGTH") == 10000

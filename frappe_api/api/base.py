@@ -11,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import runtime
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, ValidationError
 from ..meta import DocTypeMeta
@@ -56,7 +55,7 @@ class FrappeAPIView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         check_request_size(request)
-        zone = runtime.time_zone()
+        zone = api_settings.TIME_ZONE
         if zone:
             timezone.activate(zone)
         super().initial(request, *args, **kwargs)

@@ -67,7 +67,8 @@ class DocumentListView(V2View):
         limit = min(parse_int("limit", args.get("limit"), 0) or api_settings.DEFAULT_PAGE_LENGTH,
                     api_settings.MAX_PAGE_LENGTH)
         args["limit"] = limit + 1  # one more row tells whether there is a next page, without a count
-        rows, debug_lines = listing.get_list(meta, args, request.user, start_key="start", length_keys=("limit",))
+        rows, debug_lines = listing.get_list(meta, args, request.user, start_key="start", length_keys=("limit",),
+                                             max_page_length=limit + 1)
         body: dict[str, Any] = {"data": rows[:limit], "has_next_page": len(rows) > limit}
         if "count" in str(args.get("include") or ""):
             body["count"] = listing.get_count(meta, args, request.user)

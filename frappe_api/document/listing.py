@@ -56,15 +56,16 @@ def _listed_through(meta: DocTypeMeta, parent: Any) -> tuple[DocTypeMeta, DocTyp
 
 
 def get_list(meta: DocTypeMeta, params: Mapping[str, Any], user: Any, *,
-             start_key: str = "limit_start", length_keys: tuple[str, ...] = ("limit_page_length", "limit")
-             ) -> tuple[list[Any], list[str] | None]:
-    """Rows for Frappe's list parameters, and the debug lines when asked by a user allowed to see them."""
+             start_key: str = "limit_start", length_keys: tuple[str, ...] = ("limit_page_length", "limit"),
+             max_page_length: int | None = None) -> tuple[list[Any], list[str] | None]:
+    """Rows for Frappe's list parameters, and the debug lines when asked by a user allowed to see them
+    (at most ``max_page_length`` rows, default ``MAX_PAGE_LENGTH``)."""
     rows = list_rows(meta, user, params.get("parent"))
     if meta.options.issingle:  # a Single is one record, never a list of many
         return [{"name": meta.doctype}], None
     query = parse_list_params(params, start_key=start_key, length_keys=length_keys)
     meta, parent = _listed_through(meta, params.get("parent"))
-    compiled = compile_list(meta, query, rows, user=user, parent=parent)
+    compiled = compile_list(meta, query, rows, user=user, parent=parent, max_page_length=max_page_length)
     if query.debug and api_settings.DEBUG_PERMISSION(user):
         return fetch_rows_with_debug(compiled)
     return fetch_rows(compiled), None

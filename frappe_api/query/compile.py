@@ -23,7 +23,7 @@ from django.db.models import Avg, Case, Count, F, Max, Min, Q, QuerySet, Sum, Va
 from django.db.models.functions import Cast
 from django.test.utils import CaptureQueriesContext
 
-from ..runtime import setting
+from ..conf import api_settings
 from ..exceptions import DataError, ValidationError
 from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import APIField, DocTypeMeta
@@ -237,9 +237,9 @@ def _ordering(meta: DocTypeMeta, terms: list[tuple[Any, str]]) -> list[Any]:
     return ordering
 
 
-def page_bounds(query: ListQuery) -> tuple[int, int]:
-    """(start, stop) of the page; a page length of 0 means every row, up to ``MAX_PAGE_LENGTH``."""
-    cap = setting("MAX_PAGE_LENGTH")
+def page_bounds(query: ListQuery, cap: int | None = None) -> tuple[int, int]:
+    """(start, stop) of the page; a page length of 0 means every row, up to ``cap`` (``MAX_PAGE_LENGTH``)."""
+    cap = cap or api_settings.MAX_PAGE_LENGTH
     length = query.limit_page_length or cap
     return query.limit_start, query.limit_start + min(length, cap)
 
@@ -295,14 +295,14 @@ def order_queryset_for(compiler: Compiler, queryset: QuerySet, order_by: str) ->
 
 
 def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = None, *, user: Any = None,
-                 parent: DocTypeMeta | None = None) -> CompiledList:
+                 parent: DocTypeMeta | None = None, max_page_length: int | None = None) -> CompiledList:
     """Validate ``query`` against ``meta`` and build the single queryset that answers it.
 
     With ``user``, every name reaching another DocType passes the read gate
     (``frappe_api.gate``): Link targets and child tables show only the fields
     and rows the user may read there. ``base`` holds the rows of ``meta`` itself
     the list may show; ``parent`` is the DocType a child DocType's rows are listed through, whose rights
-    decide the child's field levels.
+    decide the child's field levels. ``max_page_length`` caps the page (default ``MAX_PAGE_LENGTH``).
     """
     compiler = Compiler(meta, user, parent=parent)
     meta = compiler.meta
@@ -339,7 +339,7 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, base: QuerySet | None = No
         queryset = queryset.values(*group_lookups).annotate(**aggregates) if aggregates else \
             queryset.values(*group_lookups).distinct()
     queryset = queryset.order_by(*ordering)
-    start, stop = page_bounds(query)
+    start, stop = page_bounds(query, max_page_length)
     columns = [f"_agg{index}" if item.aggregate is not None else item.lookup for index, item in enumerate(items)]
     columns += ["pk"] if children else []
     queryset = queryset.values_list(*columns)[start:stop]
