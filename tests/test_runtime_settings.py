@@ -176,3 +176,20 @@ def test_lists_page_by_the_admins_max_page_length_with_the_next_page_seen(admin_
         assert response.status_code == 200
         assert response.json() == {"data": [{"name": "t0"}, {"name": "t1"}]}
     assert api_settings.MAX_PAGE_LENGTH == 2 and api_settings.configured("MAX_PAGE_LENGTH") == 10000
+
+
+def test_the_time_zone_of_one_request_does_not_leak_into_the_next(admin_client):
+    """Two requests on one thread: the first in the admin's zone, the second with none set answers in Django's
+    TIME_ZONE (UTC), and no zone stays active on the thread after either."""
+    from django.utils import timezone
+
+    ToDoFactory(name="dated", modified=datetime.datetime(2024, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))
+    assert admin_client.put_json(URL, {"time_zone": "Asia/Kolkata"}).status_code == 200
+    response = admin_client.get("/api/resource/ToDo/dated")
+    assert (response.status_code, response.json()["data"]["modified"]) == (200, "2024-01-01 05:30:00.000000")
+    assert timezone.get_current_timezone_name() == "UTC"
+    assert admin_client.put_json(URL, {"time_zone": ""}).status_code == 200
+    assert timezone.get_current_timezone_name() == "UTC"
+    response = admin_client.get("/api/v2/document/ToDo/dated")
+    assert (response.status_code, response.json()["data"]["modified"]) == (200, "2024-01-01 00:00:00.000000")
+    assert timezone.get_current_timezone_name() == "UTC"
