@@ -7,24 +7,22 @@ cache and dropped on every save, so every worker sees a change at its next
 read (with a shared cache such as Redis). While the cache is unreachable the row
 is read from the database at most once per ``resilience.RETRY_SECONDS`` per process.
 
-Inside a request, ``cached(key)`` reads such shared state once: the row and
-every key registered with ``read_per_request`` (the registry's version token)
-come in one round trip, at the first read, and serve the rest of the request.
+Inside a request the row is read once, with the registry's version token
+(``request_cache``).
 """
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Callable
+import time
 from typing import Any
 
-import time
-
-from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.db.utils import DatabaseError
 
-from .conf import api_settings
 from . import settings_rules
+from .conf import api_settings
+from .models import ApiSettings
+from .request_cache import cached, read_per_request, remember
 from .resilience import RETRY_SECONDS, log_degraded, shared_cache
 
 FIELDS = {
@@ -41,58 +39,11 @@ def _cache_key() -> str:
     return f"{api_settings.CACHE_PREFIX}:runtime_settings"
 
 
-# What the current request read from the shared cache, by key; None outside a request.
-_request_reads: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
-    "frappe_api_request_reads", default=None)
-_per_request_keys: list[Callable[[], str]] = [_cache_key]
-
-
-def _start_request(**kwargs: Any) -> None:
-    _request_reads.set({})
-
-
-def _finish_request(**kwargs: Any) -> None:
-    _request_reads.set(None)
-
-
-request_started.connect(_start_request, weak=False, dispatch_uid="frappe_api_request_reads_started")
-request_finished.connect(_finish_request, weak=False, dispatch_uid="frappe_api_request_reads_finished")
-
-
-def read_per_request(key: Callable[[], str]) -> None:
-    """Fetch the cache key ``key()`` with the settings row, once per request (see ``cached``)."""
-    _per_request_keys.append(key)
-
-
-def cached(key: str) -> Any:
-    """The shared cache's value for ``key``. Inside a request the first read fetches it together with every
-    per-request key in one round trip, and later reads answer that; outside a request every read asks the cache."""
-    reads = _request_reads.get()
-    if reads is None:
-        return shared_cache.get(key)
-    if key not in reads:
-        wanted = {key, *(per_request() for per_request in _per_request_keys)} - reads.keys()
-        found = shared_cache.get_many(list(wanted))
-        reads.update((name, found.get(name)) for name in wanted)
-    return reads[key]
-
-
-def remember(key: str, value: Any) -> None:
-    """What this process just wrote to ``key`` (None: read it again), for the rest of the request."""
-    reads = _request_reads.get()
-    if reads is not None:
-        if value is None:
-            reads.pop(key, None)
-        else:
-            reads[key] = value
+read_per_request(_cache_key)  # the row comes with the registry version, in one round trip per request
 
 
 def values() -> dict[str, Any]:
     """The stored row's values (empty when none is stored), from the cache when possible."""
-    from django.db.utils import DatabaseError
-
-    from .models import ApiSettings
-
     stored = cached(_cache_key())
     if stored is not None:
         return stored
