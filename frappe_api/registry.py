@@ -203,7 +203,7 @@ class Registry:
         self._loaded = False
         version = uuid.uuid4().hex
         shared_cache.set(self._cache_key, version, timeout=None)
-        request_cache.remember(self._cache_key, version)
+        request_cache.changed(self._cache_key, version)
 
     def refresh_if_stale(self) -> None:
         """Rebuild the snapshot when another process (or an admin save) changed the registry."""

@@ -22,7 +22,7 @@ from django.db.utils import DatabaseError
 from . import settings_rules
 from .conf import api_settings
 from .models import ApiSettings
-from .request_cache import cached, read_per_request, remember
+from .request_cache import cached, changed, read_per_request, remember
 from .resilience import RETRY_SECONDS, log_degraded, shared_cache
 
 FIELDS = {
@@ -73,7 +73,7 @@ def invalidate(**kwargs: Any) -> None:
 
 def _forget_row() -> None:
     shared_cache.delete_many([_cache_key()])
-    remember(_cache_key(), None)
+    changed(_cache_key(), None)
     _unshared[0] = 0.0
 
 
