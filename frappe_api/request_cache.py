@@ -72,8 +72,10 @@ def read_per_request(key: Callable[[], str]) -> None:
 
 
 def cached(key: str) -> Any:
-    """The shared cache's value for ``key``. Inside a request the first read fetches it together with every
-    per-request key in one round trip, and later reads answer that; outside a request every read asks the cache."""
+    """The shared cache's value for ``key``. Inside a request the first read takes it, with every per-request key,
+    from this process's copies while the push channel is live (after applying the announced changes), the rest
+    from the cache in one round trip; later reads in the request answer that. Outside a request every read asks
+    the cache."""
     reads = _request_reads.get()
     if reads is None:
         return shared_cache.get(key)
@@ -82,7 +84,8 @@ def cached(key: str) -> Any:
         live = push_channel.poll()
         epoch = _epoch[0]
         if live:
-            reads.update((name, _copies[name]) for name in list(wanted) if name in _copies)
+            with _copies_lock:
+                reads.update((name, _copies[name]) for name in wanted if name in _copies)
             wanted -= reads.keys()
         if wanted:
             found = shared_cache.get_many(list(wanted))
