@@ -138,9 +138,12 @@ class PushChannel:
         shared_cache.call(publish)
 
     def reset(self) -> None:
-        """Close the subscription and forget a recorded failure (tests, a changed cache setting)."""
+        """Close the subscription (a changed cache setting, tests); the next poll subscribes again, after the wait
+        a recorded failure set, and finds out again whether the cache is Redis."""
         with self._lock:
-            pubsub, self._pubsub, self._confirmed, self._retry_at = self._pubsub, None, False, 0.0
+            pubsub, self._pubsub, self._confirmed = self._pubsub, None, False
+            if self._retry_at == float("inf"):
+                self._retry_at = 0.0
         _close(pubsub)
 
 
