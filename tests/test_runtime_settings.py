@@ -193,3 +193,18 @@ def test_the_time_zone_of_one_request_does_not_leak_into_the_next(admin_client):
     response = admin_client.get("/api/v2/document/ToDo/dated")
     assert (response.status_code, response.json()["data"]["modified"]) == (200, "2024-01-01 00:00:00.000000")
     assert timezone.get_current_timezone_name() == "UTC"
+
+
+def test_frappe_api_time_zone_and_session_expiry_apply_until_the_admin_sets_them(admin_client, guest_client):
+    UserFactory(username="jane")
+    ToDoFactory(name="dated", modified=datetime.datetime(2024, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))
+    with override_settings(FRAPPE_API={"TIME_ZONE": "Asia/Kolkata", "SESSION_EXPIRY_SECONDS": 600}):
+        assert guest_client.get("/api/method/frappe.client.get_time_zone").json() == {
+            "message": {"time_zone": "Asia/Kolkata"}}
+        assert admin_client.get("/api/resource/ToDo/dated").json()["data"]["modified"] == "2024-01-01 05:30:00.000000"
+        response = Client().post("/api/method/login", {"usr": "jane", "pwd": "secret"})
+        assert (response.status_code, response.cookies["sid"]["max-age"]) == (200, 600)
+        assert admin_client.put_json(URL, {"time_zone": "Europe/Berlin", "session_expiry": "0:05"}).status_code == 200
+        assert admin_client.get("/api/resource/ToDo/dated").json()["data"]["modified"] == "2024-01-01 01:00:00.000000"
+        response = Client().post("/api/method/login", {"usr": "jane", "pwd": "secret"})
+        assert (response.status_code, response.cookies["sid"]["max-age"]) == (200, 300)
