@@ -28,9 +28,6 @@ from django.core.cache.backends.redis import RedisCache
 from .conf import api_settings
 from .resilience import RETRY_SECONDS, log_degraded, shared_cache
 
-# How long a new subscription may take to be confirmed before the channel is given up (and retried later).
-SUBSCRIBE_TIMEOUT_SECONDS = 1.0
-
 # Drop the copy of one key (its name), or of every key (None).
 Forget = Callable[[str | None], None]
 
@@ -90,12 +87,12 @@ class PushChannel:
         if pubsub is None:
             self._retry_at = max(self._retry_at, time.monotonic() + RETRY_SECONDS)  # (forever when not Redis)
             return False
-        self._pubsub, self._confirmed = pubsub, True
+        self._pubsub, self._confirmed = pubsub, False  # live once Redis confirms it (read by a later poll)
         self._forget(None)  # copies taken before the subscription may have missed a message
         return True
 
     def _subscribed_pubsub(self, cache: Any) -> Any:
-        """A confirmed subscription to the channel of ``cache``, or None when it is not Redis."""
+        """A subscription (sent, not waited for) to the channel of ``cache``, or None when it is not Redis."""
         client = redis_client(cache)
         if client is None:
             self._retry_at = float("inf")  # not Redis: nothing to subscribe to, ever
@@ -105,11 +102,6 @@ class PushChannel:
             pubsub.subscribe(channel_name(cache, client))
             # redis-py reconnects (and subscribes again) by itself: messages sent meanwhile are lost.
             pubsub.connection.register_connect_callback(self._reconnected)
-            deadline = time.monotonic() + SUBSCRIBE_TIMEOUT_SECONDS
-            while (message := pubsub.get_message(timeout=max(0.0, deadline - time.monotonic()))) is None \
-                    or message["type"] != "subscribe":
-                if time.monotonic() >= deadline:
-                    raise TimeoutError("the invalidation channel's subscription was not confirmed")
         except BaseException:
             _close(pubsub)
             raise
