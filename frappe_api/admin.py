@@ -238,19 +238,22 @@ class ApiSettingsAdmin(admin.ModelAdmin):
 
 def settings_defaults() -> dict[str, str]:
     """What applies for each ``API Settings`` field left empty, as shown in the admin."""
-    age = int(settings.SESSION_COOKIE_AGE)
-    budget = api_settings.REQUEST_BUDGET
+    configured = api_settings.configured  # what applies without the row
+    budget = configured('REQUEST_BUDGET')
     budget_text = (f"{budget['limit']} calls per {budget['window']} s" if budget else "no budget")
+    zone, expiry = configured('TIME_ZONE'), configured('SESSION_EXPIRY_SECONDS')
+    age = int(expiry or settings.SESSION_COOKIE_AGE)
     return {
-        "time_zone": f"{settings.TIME_ZONE} (Django's TIME_ZONE)",
-        "session_expiry": f"{age // 3600}:{age % 3600 // 60:02d} (Django's SESSION_COOKIE_AGE)",
-        "allow_consecutive_login_attempts": f"{api_settings.LOGIN_ATTEMPTS} (FRAPPE_API LOGIN_ATTEMPTS)",
-        "allow_login_after_fail": f"{api_settings.LOGIN_LOCKOUT_SECONDS} s (FRAPPE_API LOGIN_LOCKOUT_SECONDS)",
-        "allow_error_traceback": f"{'yes' if api_settings.SHOW_TRACEBACK else 'no'} (FRAPPE_API SHOW_TRACEBACK)",
-        "log_api_requests": f"{'yes' if api_settings.LOG_API_REQUESTS else 'no'} (FRAPPE_API LOG_API_REQUESTS)",
-        "allow_guests_to_upload_files": f"{'yes' if api_settings.ALLOW_GUEST_UPLOADS else 'no'} "
+        "time_zone": f"{zone} (FRAPPE_API TIME_ZONE)" if zone else f"{settings.TIME_ZONE} (Django's TIME_ZONE)",
+        "session_expiry": f"{age // 3600}:{age % 3600 // 60:02d} "
+                          + ("(FRAPPE_API SESSION_EXPIRY_SECONDS)" if expiry else "(Django's SESSION_COOKIE_AGE)"),
+        "allow_consecutive_login_attempts": f"{configured('LOGIN_ATTEMPTS')} (FRAPPE_API LOGIN_ATTEMPTS)",
+        "allow_login_after_fail": f"{configured('LOGIN_LOCKOUT_SECONDS')} s (FRAPPE_API LOGIN_LOCKOUT_SECONDS)",
+        "allow_error_traceback": f"{'yes' if configured('SHOW_TRACEBACK') else 'no'} (FRAPPE_API SHOW_TRACEBACK)",
+        "log_api_requests": f"{'yes' if configured('LOG_API_REQUESTS') else 'no'} (FRAPPE_API LOG_API_REQUESTS)",
+        "allow_guests_to_upload_files": f"{'yes' if configured('ALLOW_GUEST_UPLOADS') else 'no'} "
                                         "(FRAPPE_API ALLOW_GUEST_UPLOADS)",
-        "max_page_length": f"{api_settings.MAX_PAGE_LENGTH} (FRAPPE_API MAX_PAGE_LENGTH)",
+        "max_page_length": f"{configured('MAX_PAGE_LENGTH')} (FRAPPE_API MAX_PAGE_LENGTH)",
         "request_budget_limit": f"{budget_text} (FRAPPE_API REQUEST_BUDGET); set the window too",
         "request_budget_window": f"{budget_text} (FRAPPE_API REQUEST_BUDGET); set the limit too",
     }

@@ -15,6 +15,7 @@ class FrappeApiConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the system checks
         from . import runtime
+        from .conf import api_settings
         from .models import ApiSettings, DocPerm, DocType
         from .query import lookups  # noqa: F401 - registers the frappe_like lookup
         from .registry.sync import invalidate_registry, sync_code_registrations
@@ -23,6 +24,7 @@ class FrappeApiConfig(AppConfig):
         from .rpc import builtins, client, files, form, password, reportview, run_method, search  # noqa: F401
         from .rpc.whitelist import load_method_settings
 
+        api_settings.use_runtime_source(runtime.resolve)  # the admin's API Settings over FRAPPE_API
         autodiscover_modules("doctypes")
         load_method_settings()
 

@@ -12,7 +12,6 @@ from typing import Any
 from .conf import api_settings
 from .query import params
 from .query.params import QueryConfig, parse_bool, parse_int
-from .runtime import setting
 
 __all__ = ["parse_bool", "parse_fields", "parse_int", "parse_json_param", "parse_names", "query_config"]
 
@@ -20,7 +19,7 @@ __all__ = ["parse_bool", "parse_fields", "parse_int", "parse_json_param", "parse
 def query_config() -> QueryConfig:
     """The caps and conventions of the query language as this site sets them (the admin's max page length
     included)."""
-    return QueryConfig(max_page_length=setting("MAX_PAGE_LENGTH"),
+    return QueryConfig(max_page_length=api_settings.MAX_PAGE_LENGTH,
                        default_page_length=api_settings.DEFAULT_PAGE_LENGTH,
                        max_filters=api_settings.MAX_FILTERS, max_in_values=api_settings.MAX_IN_VALUES,
                        max_json_depth=api_settings.MAX_JSON_DEPTH,

@@ -7,10 +7,17 @@ Use the single ``api_settings`` object everywhere::
 
 ``override_settings(FRAPPE_API={...})`` works in tests: the object reloads on
 Django's ``setting_changed`` signal.
+
+A few settings an operator may change at runtime, in the admin's *API Settings*
+row (``RUNTIME_SETTINGS``): for these ``api_settings`` answers the row's value
+when one is stored, else the ``FRAPPE_API`` one. ``frappe_api.runtime`` supplies
+the row (``use_runtime_source``, at app start), so this module imports nothing
+from frappe_api; ``api_settings.configured(name)`` is the ``FRAPPE_API`` value alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -120,24 +127,51 @@ DEFAULTS: dict[str, Any] = {
     # --- Users -------------------------------------------------------------
     # The user name of anonymous requests.
     "GUEST_USER": "Guest",
+    # --- Site --------------------------------------------------------------
+    # The API's time zone (Frappe's System Settings time_zone); None: Django's TIME_ZONE.
+    "TIME_ZONE": None,
+    # Lifetime of a login session in seconds (Frappe's session_expiry); None: Django's SESSION_COOKIE_AGE.
+    "SESSION_EXPIRY_SECONDS": None,
 }
+
+# The settings the admin's API Settings row may change at runtime (see ``APISettings.use_runtime_source``).
+RUNTIME_SETTINGS = frozenset({
+    "LOGIN_ATTEMPTS", "LOGIN_LOCKOUT_SECONDS", "SHOW_TRACEBACK", "LOG_API_REQUESTS", "ALLOW_GUEST_UPLOADS",
+    "MAX_PAGE_LENGTH", "REQUEST_BUDGET", "TIME_ZONE", "SESSION_EXPIRY_SECONDS",
+})
+
+# Answers a runtime setting: (name, the FRAPPE_API value) -> the value in force.
+RuntimeSource = Callable[[str, Any], Any]
 
 
 IMPORT_STRINGS = ("AUTHENTICATION_CLASSES", "THROTTLE_CLASSES", "DEBUG_PERMISSION")
 
 
 class APISettings:
-    """Lazy view over ``settings.FRAPPE_API`` falling back to ``DEFAULTS``."""
+    """Lazy view over ``settings.FRAPPE_API`` falling back to ``DEFAULTS``, with the runtime source (the admin's
+    API Settings row) laid over ``RUNTIME_SETTINGS``."""
 
     def __init__(self, defaults: dict[str, Any] | None = None) -> None:
         self.defaults = defaults or DEFAULTS
         self._cache: dict[str, Any] = {}
+        self._runtime_source: RuntimeSource | None = None
 
     @property
     def user_settings(self) -> dict[str, Any]:
         return getattr(settings, "FRAPPE_API", {}) or {}
 
+    def use_runtime_source(self, source: RuntimeSource | None) -> None:
+        """Answer ``RUNTIME_SETTINGS`` through ``source(name, configured_value)`` (None: ``FRAPPE_API`` alone)."""
+        self._runtime_source = source
+
     def __getattr__(self, attr: str) -> Any:
+        value = self.configured(attr)
+        if attr in RUNTIME_SETTINGS and self._runtime_source is not None:
+            return self._runtime_source(attr, value)
+        return value
+
+    def configured(self, attr: str) -> Any:
+        """The ``FRAPPE_API`` value of ``attr`` (or its default), without the runtime source."""
         if attr not in self.defaults:
             raise AttributeError(f"Invalid frappe_api setting: {attr!r}")
         try:

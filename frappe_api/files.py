@@ -24,7 +24,6 @@ from .models import File
 from .naming import make_hash
 from .permissions import document_permitted, is_superuser, meta_for_user, user_name
 from .registry import registry
-from .runtime import setting
 
 _SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,10}$")
 LOCAL_PREFIXES = ("/files/", "/private/files/")
@@ -96,7 +95,7 @@ def check_upload(user: Any, upload: Any, file_name: str | None = None) -> str:
 
 def check_guest_upload(user: Any) -> None:
     """403 for a Guest unless ``ALLOW_GUEST_UPLOADS`` is on."""
-    if not getattr(user, "is_authenticated", False) and not setting("ALLOW_GUEST_UPLOADS"):
+    if not getattr(user, "is_authenticated", False) and not api_settings.ALLOW_GUEST_UPLOADS:
         raise PermissionError("Guests are not allowed to upload files")
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from .conf import api_settings
 from .meta import DocTypeOptions, names_in_order, names_set, sensitive_fields
 from .permissions import PermRule
 from .settings_rules import budget_problem, positive_problem, session_expiry_problem, time_zone_problem
@@ -251,8 +252,8 @@ class ApiKey(models.Model):
 
 
 def site_time_zone() -> str:
-    """Django's ``TIME_ZONE``: the default of ``System Settings.time_zone``."""
-    return settings.TIME_ZONE
+    """``FRAPPE_API["TIME_ZONE"]``, else Django's ``TIME_ZONE``: the default of ``System Settings.time_zone``."""
+    return api_settings.configured("TIME_ZONE") or settings.TIME_ZONE
 
 
 class ApiSettings(models.Model):

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from .conf import api_settings
 from .models import ApiRequestLog
 from .permissions import user_name
 from .ratelimit import client_ip
 from .resilience import log_degraded
-from .runtime import setting
 
 
 class RequestLogMiddleware:
@@ -28,7 +28,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith("/api/") or not setting("LOG_API_REQUESTS"):
+        if not request.path.startswith("/api/") or not api_settings.LOG_API_REQUESTS:
             return self.get_response(request)
         started = time.perf_counter()
         response = self.get_response(request)

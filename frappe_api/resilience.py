@@ -83,6 +83,11 @@ class SharedCache:
                                       f"{RETRY_SECONDS:g} s", exc)
         return operation(self._local) if local else fallback
 
+    def call(self, operation: Callable[[Any], Any], fallback: Any = None) -> Any:
+        """``operation(cache)`` on the shared cache with the same outage handling as every call here: its fallback
+        while the cache is unreachable (e.g. ``invalidation``'s subscription and publishing)."""
+        return self._run(operation, fallback, False)
+
     def get(self, key: str, *, local: bool = False) -> Any:
         """The value of ``key``, or None (also when the cache is unreachable)."""
         return self._run(lambda cache: cache.get(key), None, local)

@@ -1,31 +1,28 @@
 """Runtime settings: the ``API Settings`` row (Single DocType ``System Settings``) over ``FRAPPE_API``.
 
-``setting("LOGIN_ATTEMPTS")`` answers the operator's value when one is set in
-the admin, else the Django setting. The row's values are kept in Django's
+``api_settings.LOGIN_ATTEMPTS`` (any of ``conf.RUNTIME_SETTINGS``) answers the
+operator's value when one is set in the admin, else the Django setting, through
+``resolve`` (registered on ``api_settings`` at app start). The row's values are kept in Django's
 cache and dropped on every save, so every worker sees a change at its next
 read (with a shared cache such as Redis). While the cache is unreachable the row
 is read from the database at most once per ``resilience.RETRY_SECONDS`` per process.
 
-Inside a request, ``cached(key)`` reads such shared state once: the row and
-every key registered with ``read_per_request`` (the registry's version token)
-come in one round trip, at the first read, and serve the rest of the request.
+Inside a request the row is read once, with the registry's version token
+(``request_cache``).
 """
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Callable
+import time
 from typing import Any
 
-import time
-
-from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.utils import DatabaseError
 
-from .conf import api_settings
 from . import settings_rules
+from .conf import api_settings
 from .models import ApiSettings
+from .request_cache import cached, changed, read_per_request, remember
 from .resilience import RETRY_SECONDS, log_degraded, shared_cache
 
 FIELDS = {
@@ -42,50 +39,7 @@ def _cache_key() -> str:
     return f"{api_settings.CACHE_PREFIX}:runtime_settings"
 
 
-# What the current request read from the shared cache, by key; None outside a request.
-_request_reads: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
-    "frappe_api_request_reads", default=None)
-_per_request_keys: list[Callable[[], str]] = [_cache_key]
-
-
-def _start_request(**kwargs: Any) -> None:
-    _request_reads.set({})
-
-
-def _finish_request(**kwargs: Any) -> None:
-    _request_reads.set(None)
-
-
-request_started.connect(_start_request, weak=False, dispatch_uid="frappe_api_request_reads_started")
-request_finished.connect(_finish_request, weak=False, dispatch_uid="frappe_api_request_reads_finished")
-
-
-def read_per_request(key: Callable[[], str]) -> None:
-    """Fetch the cache key ``key()`` with the settings row, once per request (see ``cached``)."""
-    _per_request_keys.append(key)
-
-
-def cached(key: str) -> Any:
-    """The shared cache's value for ``key``. Inside a request the first read fetches it together with every
-    per-request key in one round trip, and later reads answer that; outside a request every read asks the cache."""
-    reads = _request_reads.get()
-    if reads is None:
-        return shared_cache.get(key)
-    if key not in reads:
-        wanted = {key, *(per_request() for per_request in _per_request_keys)} - reads.keys()
-        found = shared_cache.get_many(list(wanted))
-        reads.update((name, found.get(name)) for name in wanted)
-    return reads[key]
-
-
-def remember(key: str, value: Any) -> None:
-    """What this process just wrote to ``key`` (None: read it again), for the rest of the request."""
-    reads = _request_reads.get()
-    if reads is not None:
-        if value is None:
-            reads.pop(key, None)
-        else:
-            reads[key] = value
+read_per_request(_cache_key)  # the row comes with the registry version, in one round trip per request
 
 
 def values() -> dict[str, Any]:
@@ -119,7 +73,7 @@ def invalidate(**kwargs: Any) -> None:
 
 def _forget_row() -> None:
     shared_cache.delete_many([_cache_key()])
-    remember(_cache_key(), None)
+    changed(_cache_key(), None)
     _unshared[0] = 0.0
 
 
@@ -129,45 +83,37 @@ def _refused(field: str, value: Any, problem: str) -> None:
                                      f"FRAPPE_API default instead. Correct it in the admin.")
 
 
-def setting(name: str) -> Any:
-    """The operator's value for ``name`` when set in the admin, else ``api_settings.<name>``; a stored value the
-    API cannot run with is ignored (and logged)."""
+def resolve(name: str, configured: Any) -> Any:
+    """The value in force for the runtime setting ``name``: the operator's when set in the admin, else
+    ``configured`` (the ``FRAPPE_API`` value); a stored value the API cannot run with is ignored (and logged).
+    ``api_settings`` answers its ``RUNTIME_SETTINGS`` through this (registered at app start)."""
     stored = values()
     if name == "REQUEST_BUDGET":
         limit, window = stored.get("request_budget_limit"), stored.get("request_budget_window")
         if limit is None and window is None:
-            return api_settings.REQUEST_BUDGET
+            return configured
         problem = settings_rules.budget_problem(limit, window)
         if problem:
             _refused("request_budget_limit", (limit, window), problem)
-            return api_settings.REQUEST_BUDGET
+            return configured
         return {"limit": limit, "window": window}
+    if name == "TIME_ZONE":
+        value = stored.get("time_zone") or None
+        if problem := settings_rules.time_zone_problem(value):
+            _refused("time_zone", value, problem)
+            return configured
+        return value or configured
+    if name == "SESSION_EXPIRY_SECONDS":
+        value = stored.get("session_expiry")
+        if problem := settings_rules.session_expiry_problem(value):
+            _refused("session_expiry", value, problem)
+            return configured
+        return settings_rules.session_expiry_seconds(value) or configured
     field = FIELDS[name]
     value = stored.get(field)
     if value is None:
-        return getattr(api_settings, name)
+        return configured
     if name == "MAX_PAGE_LENGTH" and (problem := settings_rules.positive_problem(value)):
         _refused(field, value, problem)
-        return api_settings.MAX_PAGE_LENGTH
-    return value
-
-
-def session_expiry_seconds() -> int | None:
-    """``session_expiry`` ("hours:minutes") in seconds, or None to keep Django's ``SESSION_COOKIE_AGE``."""
-    value = values().get("session_expiry")
-    problem = settings_rules.session_expiry_problem(value)
-    if problem:
-        _refused("session_expiry", value, problem)
-        return None
-    return settings_rules.session_expiry_seconds(value)
-
-
-def time_zone() -> str | None:
-    """The operator's time zone for the API, or None for Django's ``TIME_ZONE`` (also when the stored one is not
-    a known time zone)."""
-    value = values().get("time_zone") or None
-    problem = settings_rules.time_zone_problem(value)
-    if problem:
-        _refused("time_zone", value, problem)
-        return None
+        return configured
     return value

@@ -15,7 +15,6 @@ from typing import Any
 from rest_framework.throttling import BaseThrottle
 
 from .conf import api_settings
-from .runtime import setting
 from .permissions import user_name
 from .ratelimit import client_ip
 from .resilience import shared_cache
@@ -25,7 +24,7 @@ class RequestBudgetThrottle(BaseThrottle):
     """DRF throttle counting every request against the caller's budget (a no-op when none is set)."""
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        budget = setting("REQUEST_BUDGET")
+        budget = api_settings.REQUEST_BUDGET
         if not budget:
             return True
         limit, window = int(budget["limit"]), int(budget["window"])

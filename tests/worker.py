@@ -7,7 +7,9 @@ output line its JSON answer:
 * ``{"op": "pk", "model": "frappe_api.DocType", "filter": {"name": "Memo"}}``: primary keys of matching rows;
 * ``{"op": "request", "user": "jane", "method": "get", "path": "/api/...", "data": {...}}``: one request
   through Django's whole stack as that user, after ``gc.collect()`` (``"json"`` instead of ``"data"`` sends
-  a JSON body); answers ``{"status": ..., "body": ...}``.
+  a JSON body); answers ``{"status": ..., "body": ...}``;
+* ``{"op": "cache_reads"}``: the keys this process read from frappe_api's shared cache (``get``/``get_many``)
+  since the last ``cache_reads``, one list per call.
 """
 
 import gc
@@ -22,6 +24,24 @@ from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from frappe_api.resilience import shared_cache  # noqa: E402
+
+_cache_reads: list[list[str]] = []
+_get, _get_many = shared_cache.get, shared_cache.get_many
+
+
+def _counted_get(key, **kwargs):
+    _cache_reads.append([key])
+    return _get(key, **kwargs)
+
+
+def _counted_get_many(keys):
+    _cache_reads.append(sorted(keys))
+    return _get_many(keys)
+
+
+shared_cache.get, shared_cache.get_many = _counted_get, _counted_get_many
+
 
 def run(command: dict) -> dict:
     """Carry out one command."""
@@ -30,6 +50,10 @@ def run(command: dict) -> dict:
                                                     is_staff=command.get("superuser", False),
                                                     is_superuser=command.get("superuser", False))
         return {"pk": user.pk}
+    if command["op"] == "cache_reads":
+        reads = list(_cache_reads)
+        _cache_reads.clear()
+        return {"reads": reads}
     if command["op"] == "pk":
         model = apps.get_model(command["model"])
         return {"pks": list(model.objects.filter(**command["filter"]).order_by("pk").values_list("pk", flat=True))}

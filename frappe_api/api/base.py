@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
@@ -11,7 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import runtime
 from ..auth.cookies import clear_login_cookies
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError, ValidationError
@@ -55,11 +57,21 @@ class FrappeAPIView(APIView):
     def get_exception_handler(self) -> Any:
         return exception_handler
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Handle the request in the API's time zone (``api_settings.TIME_ZONE``, the admin's when set) when one
+        is set: the answer is rendered inside it, and the thread's zone is restored afterwards, so no zone leaks
+        into the next request the thread serves."""
+        zone = api_settings.TIME_ZONE
+        if not zone:
+            return super().dispatch(request, *args, **kwargs)
+        with timezone.override(zone):
+            response = super().dispatch(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()  # dates are formatted while rendering
+            return response
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         check_request_size(request)
-        zone = runtime.time_zone()
-        if zone:
-            timezone.activate(zone)
         super().initial(request, *args, **kwargs)
         registry.refresh_if_stale()
 

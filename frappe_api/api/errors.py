@@ -28,8 +28,8 @@ from rest_framework.views import set_rollback
 from .. import exceptions as fx
 from ..query import errors as query_errors
 from ..auth.challenge import www_authenticate
+from ..conf import api_settings
 from ..resilience import log_degraded
-from ..runtime import setting
 from .parsers import size_limit, too_large
 
 logger = logging.getLogger("frappe_api")
@@ -104,7 +104,7 @@ def error_body(error: fx.FrappeAPIException, *, version: int, original: BaseExce
     exc_type = type(error).__name__ if type(error) is not fx.FrappeAPIException else "Exception"
     exception_line = f"{type(error).qualified_name()}: {error.message}" if error.message else type(
         error).qualified_name()
-    show_traceback = setting("SHOW_TRACEBACK")
+    show_traceback = api_settings.SHOW_TRACEBACK
     trace = "".join(traceback.format_exception(original)) if show_traceback else exception_line
     if version == 2:
         entry: dict[str, Any] = {"type": exc_type, "message": error.message, "title": error.title,

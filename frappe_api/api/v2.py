@@ -6,6 +6,7 @@ Answers carry ``data`` (documents with null fields as ``null``); errors are
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from rest_framework.request import Request
@@ -68,6 +69,8 @@ class DocumentListView(V2View):
                     api_settings.MAX_PAGE_LENGTH)
 
         def read_query(config: QueryConfig) -> ListQuery:
+            # the row past the page may exceed the cap: it is only looked at, never answered
+            config = dataclasses.replace(config, max_page_length=max(config.max_page_length, limit + 1))
             return list_query(config, fields=args.get("fields"), filters=args.get("filters"),
                               or_filters=args.get("or_filters"), order_by=args.get("order_by"),
                               group_by=args.get("group_by"), start=parse_int("start", args.get("start"), 0),

@@ -13,7 +13,6 @@ from django.contrib.auth import authenticate, get_user_model
 from ..conf import api_settings
 from ..exceptions import AuthenticationError, TooManyRequestsError
 from ..ratelimit import clear_failures, client_ip, count_failure, locked_for
-from ..runtime import setting
 
 MAX_PASSWORD_LENGTH = 512
 
@@ -32,7 +31,7 @@ def _keys(username: str, request: Any) -> list[str]:
 
 def check_lockout(username: str, request: Any) -> None:
     """429 while the user or the IP is locked, even with the right password."""
-    if not setting("LOGIN_ATTEMPTS"):
+    if not api_settings.LOGIN_ATTEMPTS:
         return
     remaining = locked_for(_keys(username, request))
     if remaining:
@@ -41,9 +40,9 @@ def check_lockout(username: str, request: Any) -> None:
 
 def record_failure(username: str, request: Any) -> None:
     """Count a failed login; at the limit, lock for ``LOGIN_LOCKOUT_SECONDS``."""
-    if not setting("LOGIN_ATTEMPTS"):
+    if not api_settings.LOGIN_ATTEMPTS:
         return
-    count_failure(_keys(username, request), setting("LOGIN_ATTEMPTS"), setting("LOGIN_LOCKOUT_SECONDS"))
+    count_failure(_keys(username, request), api_settings.LOGIN_ATTEMPTS, api_settings.LOGIN_LOCKOUT_SECONDS)
 
 
 def reset_failures(username: str, request: Any) -> None:

@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from rest_framework import authentication
 
-from ..runtime import session_expiry_seconds
+from ..conf import api_settings
 from .csrf import check_cross_origin
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -38,7 +38,7 @@ def enforce_csrf(request: Any) -> None:
 def start_session(request: HttpRequest, user: Any) -> None:
     """Log ``user`` in on the request's session (a new session key), for the site's session expiry."""
     login(request, user)
-    expiry = session_expiry_seconds()
+    expiry = api_settings.SESSION_EXPIRY_SECONDS
     if expiry:
         request.session.set_expiry(expiry)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.db import models, transaction
 from django.db.utils import DatabaseError
 
-from .. import runtime
+from .. import request_cache
 from ..conf import api_settings
 from ..exceptions import DoesNotExistError
 from ..meta import DocTypeMeta, DocTypeOptions, build_meta, effective_name_field
@@ -45,12 +45,12 @@ class Registry:
         return f"{api_settings.CACHE_PREFIX}:registry_version"
 
     def _shared_version(self) -> str:
-        version = runtime.cached(self._cache_key)  # with the runtime settings: one round trip per request
+        version = request_cache.cached(self._cache_key)  # with the runtime settings: one round trip per request
         if version is None:
             shared_cache.add(self._cache_key, uuid.uuid4().hex, timeout=None)
             # Unreachable cache: a token that changes every RETRY_SECONDS, so the snapshot follows the database.
             version = shared_cache.get(self._cache_key) or f"unshared:{int(time.monotonic() // RETRY_SECONDS)}"
-            runtime.remember(self._cache_key, version)
+            request_cache.remember(self._cache_key, version)
         return version
 
     def invalidate(self, *, local_only: bool = False) -> None:
@@ -68,7 +68,7 @@ class Registry:
         self._loaded = False
         version = uuid.uuid4().hex
         shared_cache.set(self._cache_key, version, timeout=None)
-        runtime.remember(self._cache_key, version)
+        request_cache.changed(self._cache_key, version)
 
     def refresh_if_stale(self) -> None:
         """Rebuild the snapshot when another process (or an admin save) changed the registry."""
@@ -195,4 +195,4 @@ def link_owners(all_options: list[DocTypeOptions]) -> Callable[[type[models.Mode
 
 
 registry = Registry()
-runtime.read_per_request(lambda: registry._cache_key)
+request_cache.read_per_request(lambda: registry._cache_key)

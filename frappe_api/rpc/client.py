@@ -34,7 +34,6 @@ from ..permissions import (
 )
 from ..query import ListQuery, QueryConfig, list_query
 from ..query.params import parse_bool, parse_int
-from ..runtime import time_zone
 from .context import current_user, set_response_key
 from .whitelist import whitelist
 
@@ -335,4 +334,4 @@ def validate_link(doctype: str, docname: str, fields: Any = None) -> dict[str, A
 @whitelist(name="frappe.client.get_time_zone", allow_guest=True, read_only=True)
 def get_time_zone() -> dict[str, str]:
     """The site's time zone (the operator's ``System Settings.time_zone`` when set)."""
-    return {"time_zone": time_zone() or settings.TIME_ZONE}
+    return {"time_zone": api_settings.TIME_ZONE or settings.TIME_ZONE}
