@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "frappe_api",
     "frappe_api.oauth",
+    "drf_spectacular_sidecar",  # Swagger UI for /api/docs, served locally
     "example_project.demo",
 ]
 

@@ -109,6 +109,12 @@ DEFAULTS: dict[str, Any] = {
     # even to the right secret (0 disables the throttle).
     "OAUTH_CLIENT_AUTH_ATTEMPTS": 10,
     "OAUTH_CLIENT_AUTH_LOCKOUT_SECONDS": 60,
+    # --- OpenAPI (/api/openapi.json, /api/docs) ---------------------------
+    # Answer every caller, Guest included, the full document (a developer portal); otherwise each caller sees
+    # only the DocTypes and methods it may use.
+    "OPENAPI_PUBLIC": False,
+    # The document's info.title.
+    "OPENAPI_TITLE": "Frappe API",
     # --- Users -------------------------------------------------------------
     # The user name of anonymous requests.
     "GUEST_USER": "Guest",
