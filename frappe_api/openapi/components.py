@@ -135,6 +135,8 @@ def read_schema(perspective: Perspective, meta: DocTypeMeta, *, child_of: DocTyp
     """The document as reads answer it: every readable field (null ones left out by v1), its child tables."""
     properties = {name: _read_field(api_field) for name, api_field in meta.fields.items()}
     properties["doctype"] = {"type": "string", "const": meta.doctype, "readOnly": True}
+    if meta.options.issingle:  # a Single is named after its DocType
+        properties["name"] = {"type": "string", "const": meta.doctype, "readOnly": True}
     if child_of is not None:
         for key, description in CHILD_KEYS.items():
             properties.setdefault(key, {"type": "string", "description": description, "readOnly": True})

@@ -61,11 +61,16 @@ def operation(tag: str, operation_id: str, summary: str, responses: dict[str, An
 
 def name_parameter(meta: DocTypeMeta) -> dict[str, Any]:
     """The ``{name}`` path parameter."""
-    kind = json_type(meta.name.model_field) or "string"
-    return {"name": "name", "in": "path", "required": True, "schema": {"type": kind},
+    schema = {"type": "string", "enum": [meta.doctype]} if meta.options.issingle else {
+        "type": json_type(meta.name.model_field) or "string"}
+    return {"name": "name", "in": "path", "required": True, "schema": schema,
             "description": f"The {meta.doctype}'s name" + (f" (always `{meta.doctype}`: a Single)"
                                                             if meta.options.issingle else ".")}
 
+
+BULK_RESULT = {"type": "object", "properties": {
+    **{key: {"type": "array"} for key in ("deleted", "updated", "inserted", "failed")},
+    **{key: {"type": "integer"} for key in ("total", "success_count", "failure_count")}}}
 
 DEBUG_V1 = {"exc": {"type": "string"}, "_debug_messages": {"type": "string", "description": "With debug=1."}}
 
@@ -139,16 +144,16 @@ def doctype_paths(perspective: Perspective, meta: DocTypeMeta) -> dict[str, dict
             tag, f"v2_copy_{schema}", f"An unsaved copy of a {meta.doctype}",
             {"200": json_response("The copy (no name, owner, timestamps)", envelope("data", {"type": "object"})),
              **errors(2)}, parameters=[name])}
-    bulk = {"type": "object", "properties": {
-        key: {"type": "array"} for key in ("deleted", "updated", "inserted", "failed")} | {
-        key: {"type": "integer"} for key in ("total", "success_count", "failure_count")}}
-    for action, ptype, key, items in (("bulk_delete", may_delete, "names", {"type": [json_type(
-            meta.name.model_field) or "string"]}), ("bulk_update", may_write, "docs", ref("schemas", schema + "Update")),
-            ("bulk_insert", may_create, "docs", ref("schemas", schema + "Create"))):
-        if ptype:
+    name_type = {"type": json_type(meta.name.model_field) or "string"}
+    named_update = {"allOf": [ref("schemas", schema + "Update"), {"required": ["name"], "properties": {
+        "name": name_type}}]}
+    bulk_actions = (("bulk_delete", may_delete, "names", name_type), ("bulk_update", may_write, "docs", named_update),
+                    ("bulk_insert", may_create, "docs", ref("schemas", schema + "Create")))
+    for action, allowed, key, items in bulk_actions:
+        if allowed:
             paths[f"/api/v2/document/{segment}/{action}"] = {"post": operation(
                 tag, f"v2_{action}_{schema}", f"{action.replace('_', ' ').capitalize()} {meta.doctype} documents, "
                 "each on its own (failures are listed, the others kept)",
-                {"200": json_response("What was done", envelope("data", bulk)), **errors(2, WRITE_ERRORS)},
+                {"200": json_response("What was done", envelope("data", BULK_RESULT)), **errors(2, WRITE_ERRORS)},
                 body=json_body(envelope(key, {"type": "array", "items": items})))}
     return paths
