@@ -221,12 +221,23 @@ def doctype_schemas(perspective: Perspective, metas: list[DocTypeMeta]) -> dict[
     return schemas
 
 
+METHOD_ANSWER: dict[str, Any] = {
+    "type": "object", "description": "A method's answer: its result in `message` (left out when it returns nothing), "
+    "and any key it set.", "properties": {"message": {}, "_server_messages": {"type": "string"}}}
+
+METHOD_ERROR: dict[str, Any] = {
+    "description": "Frappe's v1 error body, or the answer of a method that set the status itself (e.g. "
+                   "reset_password's 404 `not found`).",
+    "anyOf": [{"$ref": "#/components/schemas/V1Error"}, {"$ref": "#/components/schemas/MethodAnswer"}]}
+
+
 def error_components() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The error schemas and one response per error status for v1 and v2."""
-    schemas = {"V1Error": V1_ERROR, "V2Error": V2_ERROR}
+    """The error schemas and one response per error status for v1, v2 and methods (``V1Error404``,
+    ``V2Error404``, ``MethodError404``)."""
+    schemas = {"V1Error": V1_ERROR, "V2Error": V2_ERROR, "MethodAnswer": METHOD_ANSWER, "MethodError": METHOD_ERROR}
     responses: dict[str, Any] = {}
     for status, description in ERROR_STATUSES.items():
-        for version in ("V1", "V2"):
+        for version in ("V1", "V2", "Method"):
             response: dict[str, Any] = {"description": description, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{version}Error"}}}}
             if status in (429, 503):

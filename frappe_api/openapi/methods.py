@@ -12,7 +12,7 @@ from typing import Any
 from ..rpc.files import download_file
 from ..rpc.typing import contract
 from ..rpc.whitelist import FRAMEWORK_ARGUMENTS, registered_methods, whitelisted
-from .paths import envelope, errors, json_response, operation
+from .paths import errors, json_response, operation
 from .security import security_requirements
 
 FILE_ANSWERS: tuple[Callable[..., Any], ...] = (download_file,)
@@ -101,9 +101,9 @@ def _body(schemas: dict[str, dict[str, Any]], required: list[str], takes_more: b
                                                     "application/x-www-form-urlencoded": {"schema": form}}}
 
 
-RESULT = envelope("message", {}, _server_messages={"type": "string"})
-RESULT["required"] = []
-RESULT["description"] = "The result in `message` (left out when the method returns nothing)."
+RESULT = {"$ref": "#/components/schemas/MethodAnswer"}
+OTHER_STATUS = {"description": "A status the method set itself (e.g. update_password's 410 for a used link), with "
+                               "its answer", "content": {"application/json": {"schema": RESULT}}}
 
 
 def method_operations(name: str, target: Callable[..., Any], allow_guest: bool, verbs: tuple[str, ...]
@@ -122,7 +122,7 @@ def method_operations(name: str, target: Callable[..., Any], allow_guest: bool, 
             continue
         in_query = verb in ("GET", "DELETE")
         op = operation("Methods", f"method_{verb.lower()}_{name.replace('.', '_')}", summary[:120],
-                       {"200": success, **errors(1)}, description=doc or None,
+                       {"200": success, **errors("Method"), "default": OTHER_STATUS}, description=doc or None,
                        parameters=_query_parameters(schemas, required) if in_query else None,
                        body=None if in_query else _body(schemas, required, takes_more))
         if allow_guest:

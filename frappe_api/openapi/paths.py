@@ -9,7 +9,7 @@ from urllib.parse import quote
 from ..meta import DocTypeMeta
 from .components import ERROR_STATUSES, Perspective
 from .fieldtypes import json_type
-from .parameters import STRING, count_parameters, list_parameters, query
+from .parameters import count_parameters, list_parameters, query
 
 READ_ERRORS = (400, 401, 403, 404, 413, 415, 417, 429, 503)
 WRITE_ERRORS = (*READ_ERRORS, 409)
@@ -20,9 +20,10 @@ def ref(kind: str, name: str) -> dict[str, str]:
     return {"$ref": f"#/components/{kind}/{name}"}
 
 
-def errors(version: int, statuses: tuple[int, ...] = READ_ERRORS) -> dict[str, Any]:
-    """The error responses of an operation, by status code."""
-    return {str(status): ref("responses", f"V{version}Error{status}") for status in statuses if status in ERROR_STATUSES}
+def errors(version: int | str, statuses: tuple[int, ...] = READ_ERRORS) -> dict[str, Any]:
+    """The error responses of an operation, by status code (``version``: 1, 2, or ``Method``)."""
+    family = f"V{version}" if isinstance(version, int) else version
+    return {str(status): ref("responses", f"{family}Error{status}") for status in statuses if status in ERROR_STATUSES}
 
 
 def json_response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -84,11 +85,10 @@ def doctype_paths(perspective: Perspective, meta: DocTypeMeta) -> dict[str, dict
     list_row = {"anyOf": [ref("schemas", schema + "ListRow"), {"type": "array", "description": "With as_dict=0."}]}
     name = name_parameter(meta)
     may_create, may_write, may_delete = (perspective.may(meta, ptype) for ptype in ("create", "write", "delete"))
-    child = meta.options.istable
     v1_list: dict[str, Any] = {"get": operation(
         tag, f"v1_list_{schema}", f"List {meta.doctype} documents", {
             "200": json_response("The rows", envelope("data", {"type": "array", "items": list_row}, **DEBUG_V1)),
-            **errors(1)}, parameters=list_parameters(1, child=child))}
+            **errors(1)}, parameters=list_parameters(meta, 1))}
     v1_doc: dict[str, Any] = {
         "get": operation(tag, f"v1_get_{schema}", f"Read a {meta.doctype}", {
             "200": json_response("The document", envelope("data", read)), **errors(1)},
@@ -99,7 +99,7 @@ def doctype_paths(perspective: Perspective, meta: DocTypeMeta) -> dict[str, dict
             "200": json_response("The rows", envelope("data", {"type": "array", "items": list_row}, has_next_page={
                 "type": "boolean"}, count={"type": "integer", "description": "With include=count."},
                 debug={"type": "array", "items": {"type": "object"}})), **errors(2)},
-        parameters=list_parameters(2, child=child))}
+        parameters=list_parameters(meta, 2))}
     v2_doc: dict[str, Any] = {"get": operation(tag, f"v2_get_{schema}", f"Read a {meta.doctype}", {
         "200": json_response("The document (null fields as null)", envelope("data", read)), **errors(2)},
         parameters=[name])}
@@ -133,8 +133,7 @@ def doctype_paths(perspective: Perspective, meta: DocTypeMeta) -> dict[str, dict
         f"/api/v2/doctype/{segment}/count": {"get": operation(
             tag, f"v2_count_{schema}", f"Count {meta.doctype} documents",
             {"200": json_response("How many match", envelope("data", {"type": "integer"})), **errors(2)},
-            parameters=count_parameters() + ([query("parent", "The parent DocType.", STRING, required=True)]
-                                             if child else []))},
+            parameters=count_parameters(meta))},
         f"/api/v2/doctype/{segment}/meta": {"get": operation(
             tag, f"v2_meta_{schema}", f"The {meta.doctype} DocType's metadata (logged-in users)",
             {"200": json_response("Frappe's Meta", envelope("data", {"type": "object"})), **errors(2)})},
