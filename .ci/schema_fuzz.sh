@@ -25,10 +25,17 @@ port="${PORT:-$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 "$py" manage.py runserver --noreload "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do
-  curl -fsS "$base/api/method/ping" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+"$py" - "$base" <<'PY'
+import sys, time, urllib.request
+for _ in range(150):
+    try:
+        urllib.request.urlopen(sys.argv[1] + "/api/method/ping", timeout=2)
+        break
+    except OSError:
+        time.sleep(0.2)
+else:
+    sys.exit("the demo server did not start")
+PY
 status=0
 "$py" -m schemathesis.cli run "$base/api/openapi.json" \
   --header "Authorization: token $key" \
