@@ -5,7 +5,7 @@
 # or body the document does not describe. Needs the repository's .venv (make venv: schemathesis is a test extra).
 # One worker: the demo runs on SQLite, whose writers wait on each other (concurrent writes answer 503).
 # FUZZ_EXAMPLES (default 5) bounds the examples per operation; FUZZ_SEED (default 20) makes the run repeatable;
-# PORT picks the port (default: a free one).
+# PORT picks the port (default: a free one). FUZZ_LOG_DIR keeps the server's logs.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 py="${PYTHON:-$repo/.venv/bin/python}"
@@ -22,7 +22,11 @@ export DATABASE_URL="sqlite:///$work/db.sqlite3" DJANGO_MEDIA_ROOT="$work/media"
 "$py" manage.py seed_demo >/dev/null
 key="$("$py" manage.py frappe_api_keys Administrator)"
 port="${PORT:-$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
-"$py" manage.py runserver --noreload "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+# gunicorn (a test extra), as in production: Django's runserver reads no chunked request body, and what is left
+# of one on a kept-alive connection is answered as a request of its own, an HTML 400 the client takes for the
+# next answer.
+"$(dirname "$py")/gunicorn" example_project.wsgi --bind "127.0.0.1:$port" --workers 1 --limit-request-line 0 \
+  --access-logfile "$work/access.log" >"$work/server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
 "$py" - "$base" <<'PY'
@@ -45,6 +49,7 @@ status=0
   --max-examples "${FUZZ_EXAMPLES:-5}" --seed "${FUZZ_SEED:-20}" --generation-database none \
   --workers 1 --request-timeout 30 --no-color --report junit --report-dir "${FUZZ_REPORT_DIR:-$work/report}" \
   || status=$?
+if [ -n "${FUZZ_LOG_DIR:-}" ]; then cp "$work"/*.log "$FUZZ_LOG_DIR"/; fi
 if [ "$status" -ne 0 ]; then
   echo "--- server errors (last 80 lines of the server's log)"
   grep -n "Traceback\|Error" "$work/server.log" | tail -80 || true
