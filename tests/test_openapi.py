@@ -9,10 +9,11 @@ from openapi_spec_validator import validate
 from frappe_api.openapi.document import build_document
 
 from . import rpc_methods  # noqa: F401 - registers tests.rpc_methods.*
-from .factories import UserFactory
-from .conftest import logged_in
-from .test_admin_registry import admin_form
 from example_project.demo.models import Note
+
+from .conftest import APIClient, logged_in
+from .factories import NoteFactory, ToDoFactory
+from .test_admin_registry import admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,8 @@ def test_list_parameters_carry_grammar_and_examples(admin_client):
     assert {"start", "limit", "include"} <= set(v2) and "limit_start" not in v2
     assert "descendants of" in v1["filters"]["description"]
     assert v1["filters"]["examples"]["list"]["value"] == '[["status", "=", "Open"]]'
-    assert paths["/api/resource/Note"]["get"]["parameters"][1]["examples"]["list"]["value"] == '[["title", "like", "%a%"]]'
+    note_filters = paths["/api/resource/Note"]["get"]["parameters"][1]
+    assert note_filters["examples"]["list"]["value"] == '[["title", "like", "%a%"]]'
     envelope = paths["/api/v2/document/ToDo"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert set(envelope["properties"]) == {"data", "has_next_page", "count", "debug"}
 
@@ -220,8 +222,6 @@ def test_the_document_is_cached_per_registry_and_caller(admin_client, jane_clien
 def test_api_key_reads_the_document(admin_client, administrator):
     keys = admin_client.post("/api/method/frappe.core.doctype.user.user.generate_keys",
                              {"user": "Administrator"}).json()["message"]
-    from .conftest import APIClient
-
     client = APIClient()
     document = fetch(client, HTTP_AUTHORIZATION=f"token {keys['api_key']}:{keys['api_secret']}")
     assert "/api/resource/ToDo" in document["paths"]
@@ -237,8 +237,6 @@ def test_build_document_without_a_user_describes_everything(db):
 
 def test_list_examples_are_requests_that_work(admin_client):
     """Swagger UI's "Try it out" fills in each parameter's first example: together they must answer 200."""
-    from .factories import NoteFactory, ToDoFactory
-
     ToDoFactory(status="Open")
     NoteFactory(title="a note")
     paths = fetch(admin_client)["paths"]

@@ -39,7 +39,8 @@ def test_openapi_command_refuses_an_unknown_user():
 
 def test_types_command_writes_one_interface_per_doctype():
     text = run("frappe_api_types", "--lang", "typescript")
-    assert text.count("export interface ") == text.count("\n/** ") and "export interface SalesOrderItemCreate" not in text
+    assert text.count("export interface ") == text.count("\n/** ")
+    assert "export interface SalesOrderItemCreate" not in text
     order = text[text.index("export interface SalesOrder {"):]
     order = order[:order.index("\n}") + 2]
     for line in ("  name: string;", "  docstatus: 0 | 1 | 2;", "  customer: string;", "  transaction_date: string;",

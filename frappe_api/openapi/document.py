@@ -37,7 +37,8 @@ v2 errors answer `{"errors": [...]}`, with the same status codes."""
 
 def _session_paths() -> dict[str, Any]:
     credentials = {"type": "object", "required": ["usr", "pwd"], "properties": {
-        "usr": {"type": "string", "description": "User name or email."}, "pwd": {"type": "string", "format": "password"}}}
+        "usr": {"type": "string", "description": "User name or email."},
+        "pwd": {"type": "string", "format": "password"}}}
     logged_in = envelope("message", {"const": "Logged In"}, home_page={"type": "string"}, full_name={"type": "string"})
     return {
         "/api/method/login": {"post": {**operation(
