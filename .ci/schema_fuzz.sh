@@ -4,7 +4,7 @@
 # of examples each. It fails on any response >= 500 and on any response whose status code, content type, headers
 # or body the document does not describe. Needs the repository's .venv (make venv: schemathesis is a test extra).
 # One worker: the demo runs on SQLite, whose writers wait on each other (concurrent writes answer 503).
-# FUZZ_EXAMPLES (default 5) bounds the examples per operation; FUZZ_SEED (default 20) makes the run repeatable;
+# FUZZ_EXAMPLES (default 10) bounds the examples per operation; FUZZ_SEED (default 20) makes the run repeatable;
 # PORT picks the port (default: a free one). FUZZ_LOG_DIR keeps the server's logs.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -44,9 +44,9 @@ status=0
 "$py" -m schemathesis.cli run "$base/api/openapi.json" \
   --header "Authorization: token $key" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-  --phases examples,fuzzing \
+  --phases "${FUZZ_PHASES:-examples,coverage,fuzzing}" \
   --generation-with-security-parameters false \
-  --max-examples "${FUZZ_EXAMPLES:-5}" --seed "${FUZZ_SEED:-20}" --generation-database none \
+  --max-examples "${FUZZ_EXAMPLES:-10}" --seed "${FUZZ_SEED:-20}" --generation-database none \
   --workers 1 --request-timeout 30 --no-color --report junit --report-dir "${FUZZ_REPORT_DIR:-$work/report}" \
   || status=$?
 if [ -n "${FUZZ_LOG_DIR:-}" ]; then cp "$work"/*.log "$FUZZ_LOG_DIR"/; fi
