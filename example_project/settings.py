@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "frappe_api",
     "frappe_api.oauth",
     "frappe_api.realtime",
+    "drf_spectacular_sidecar",  # Swagger UI for /api/docs, served locally
     "example_project.demo",
 ]
 

@@ -124,6 +124,12 @@ DEFAULTS: dict[str, Any] = {
     "REALTIME_REDIS_URL": None,
     # The Redis pub/sub channel realtime messages travel on, and the prefix of the keys it keeps.
     "REALTIME_CHANNEL": "frappe_api_realtime",
+    # --- OpenAPI (/api/openapi.json, /api/docs) ---------------------------
+    # Answer every caller, Guest included, the full document (a developer portal); otherwise each caller sees
+    # only the DocTypes and methods it may use.
+    "OPENAPI_PUBLIC": False,
+    # The document's info.title.
+    "OPENAPI_TITLE": "Frappe API",
     # --- Users -------------------------------------------------------------
     # The user name of anonymous requests.
     "GUEST_USER": "Guest",

@@ -12,6 +12,7 @@ from .api.base import NotFoundView
 from .api.files import file_patterns
 from .api.rpc import MethodV2View, MethodView, method_patterns
 from .api.urls import v1_patterns, v2_patterns
+from .openapi.urls import openapi_patterns
 from .pages import LoginPageView, UpdatePasswordPageView
 
 app_name = "frappe_api"
@@ -29,6 +30,7 @@ if apps.is_installed("frappe_api.oauth"):
     ]
 
 urlpatterns = [
+    *openapi_patterns,
     *oauth_patterns,
     path("api/v1/", include((v1_patterns, "v1"))),
     path("api/", include((v1_patterns, "api"))),

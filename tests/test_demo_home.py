@@ -10,7 +10,8 @@ def test_home_page_links_the_api_login_admin_and_docs(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
     html = response.content.decode()
-    for link in ('href="/api/resource/ToDo"', 'href="/login"', 'href="/admin/"',
+    for link in ('href="/api/resource/ToDo"', 'href="/login"', 'href="/admin/"', 'href="/api/docs"',
+                 'href="/api/openapi.json"',
                  'href="https://docs.frappe.io/framework/user/en/api/rest"'):
         assert link in html
 

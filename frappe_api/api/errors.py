@@ -21,6 +21,7 @@ from django.db import DataError as DatabaseDataError
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -60,6 +61,8 @@ def to_frappe_exception(exc: BaseException) -> fx.FrappeAPIException:
         return query_error(exc)
     if isinstance(exc, drf.ParseError):
         return fx.ValidationError(f"Invalid request body: {exc.detail}")
+    if isinstance(exc, MultiPartParserError):  # request.POST on a malformed multipart body (no boundary, ...)
+        return fx.ValidationError(f"Invalid request body: {exc}")
     if isinstance(exc, drf.MethodNotAllowed):
         return fx.MethodNotAllowed(str(exc.detail))
     if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
@@ -127,7 +130,8 @@ def error_body(error: fx.FrappeAPIException, *, version: int, original: BaseExce
 
 # Exceptions mapped onto a Frappe error the client caused: nothing to log.
 EXPECTED = (query_errors.QueryError, drf.APIException, Http404, DjangoPermissionDenied, DjangoValidationError,
-            RequestDataTooBig, DatabaseDataError, OverflowError, TooManyFieldsSent, TooManyFilesSent)
+            RequestDataTooBig, DatabaseDataError, OverflowError, TooManyFieldsSent, TooManyFilesSent,
+            MultiPartParserError)
 
 
 def report(exc: BaseException, error: fx.FrappeAPIException, path: str) -> None:

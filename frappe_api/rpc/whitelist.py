@@ -89,6 +89,11 @@ def registered_method(name: str) -> Callable[..., Any] | None:
     return _methods.get(name)
 
 
+def registered_methods() -> dict[str, Callable[..., Any]]:
+    """Every registered method by name (a copy), e.g. to describe them (``frappe_api.openapi``)."""
+    return dict(_methods)
+
+
 def registered_module(name: str) -> bool:
     """Whether some registered method lives under the dotted prefix ``name``."""
     return name in _modules
