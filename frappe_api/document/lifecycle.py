@@ -190,6 +190,7 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     values.stamp(meta, instance, user, creating=True)
     rows = tables.prepare(meta, instance, data, user, creating=True)
     exclude: set[str] = set(unchecked or ())
+    late_name: Callable[[], Any] | None = None
     name = _amend(meta, data, user)
     if name is None:
         autoname = getattr(instance, "autoname", None)
@@ -198,16 +199,26 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
             name = getattr(instance, meta.name.attname) or None
         else:
             client_name = data.get("name")
-            name = naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name,
-                                   is_taken=_name_taken(meta) if skip_taken else None)
-            if naming.generated(meta) and not naming.client_name_kept(
-                    meta, client_name, honour_client_name=honour_client_name):
+            generated = naming.generated(meta) and not naming.client_name_kept(
+                meta, client_name, honour_client_name=honour_client_name)
+
+            def next_name() -> Any:
+                return naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name,
+                                       is_taken=_name_taken(meta) if skip_taken else None)
+
+            if generated:
                 exclude.add(meta.name.attname)
+            if generated and "#" in meta.naming_rule and not _hooks_before_insert(instance):
+                late_name = next_name  # the counter's row lock is held from the INSERT on, not for the checks
+            else:
+                name = next_name()
     if name is not None:
         setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, name)))
     run_hooks(instance, ("before_insert", *BEFORE["save"]))
     check_makes_no_superuser(user, instance)
     values.full_clean(meta, instance, exclude, name_checked_by_insert=True)
+    if late_name is not None:
+        setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, late_name())))
     try:
         values.save(meta, instance, creating=True, links_unchecked=bool(unchecked))
     except DuplicateEntryError as exc:
@@ -218,6 +229,11 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     _write_virtual_tables(meta, instance, data, user)
     run_hooks(instance, ("after_insert", *AFTER["save"]))
     return getattr(instance, meta.name.attname), instance
+
+
+def _hooks_before_insert(instance: models.Model) -> bool:
+    """Whether a controller hook runs between naming and the INSERT (it may read the name, as in Frappe)."""
+    return any(callable(getattr(instance, hook, None)) for hook in ("before_insert", *BEFORE["save"]))
 
 
 def _name_taken(meta: DocTypeMeta) -> Callable[[str], bool]:

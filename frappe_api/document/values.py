@@ -57,7 +57,7 @@ def deferrable_links(meta: DocTypeMeta) -> frozenset[str]:
         target = api_field.link_model
         if not model_field.db_constraint or api_field.link_name_field != target._meta.pk.name \
                 or type(target._default_manager) is not models.Manager or model_field.remote_field.limit_choices_to \
-                or model_field.validators or model_field.choices or _in_model_checks(model, model_field):
+                or model_field.validators or model_field.choices or in_model_checks(model, model_field):
             continue
         names.add(api_field.fieldname)
     return frozenset(names)
@@ -175,7 +175,7 @@ def _translate_validation(meta: DocTypeMeta, instance: models.Model, exc: Django
     return MandatoryError(f"{prefix}Error: Value missing for {meta.doctype}: {', '.join(missing)}")
 
 
-def _in_model_checks(instance: models.Model, model_field: models.Field) -> bool:
+def in_model_checks(instance: models.Model | type[models.Model], model_field: models.Field) -> bool:
     """Whether a uniqueness or constraint check of the model involves ``model_field`` (excluding it would skip it)."""
     options = [instance._meta, *(parent._meta for parent in instance._meta.get_parent_list())]
     return model_field.unique or any(
@@ -198,7 +198,7 @@ def loaded_links(meta: DocTypeMeta, instance: models.Model) -> set[str]:
                 or model_field.validators or model_field.choices:
             continue
         if getattr(target, model_field.target_field.attname) == getattr(instance, model_field.attname) \
-                and not _in_model_checks(instance, model_field):
+                and not in_model_checks(instance, model_field):
             names.add(model_field.name)
     return names
 
