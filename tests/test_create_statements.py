@@ -51,3 +51,23 @@ def test_a_link_to_no_document_is_still_417_and_writes_nothing(client, path):
         assert response.json()["exc_type"] == "LinkValidationError"
         assert server_messages(response.json())[0]["message"] == "Could not find Territory: Nowhere"
     assert not Customer.objects.filter(name="Acme").exists()
+
+
+@pytest.mark.parametrize("path", ["/api/resource/Sales Order", "/api/v2/document/Sales Order"])
+def test_a_series_insert_with_child_rows_answers_what_a_read_answers_without_reading_back(client, path):
+    Customer.objects.create(name="Acme", customer_name="Acme")
+    body = {"customer": "Acme", "transaction_date": "2025-01-01", "delivery_time": "10:30:00",
+            "items": [{"item_code": f"I{number}", "qty": number, "rate": "2.5"} for number in range(1, 4)]}
+    client.post_json(path, body)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post_json(path, body)
+    statements = [query["sql"].split()[0].upper() for query in captured.captured_queries]
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert data["name"] == "SO-00002" and data["grand_total"] == 15.0
+    assert [(row["idx"], row["item_code"], row["amount"], row["parentfield"]) for row in data["items"]] == [
+        (1, "I1", 2.5, "items"), (2, "I2", 5.0, "items"), (3, "I3", 7.5, "items")]
+    assert data == client.get(f"{path}/SO-00002").json()["data"]
+    # session, user, BEGIN, the customer (Sales Order has a validate hook), the counter, 1 + 3 INSERTs, COMMIT
+    assert statements == [
+        "SELECT", "SELECT", "BEGIN", "SELECT", "UPDATE", "INSERT", "INSERT", "INSERT", "INSERT", "COMMIT"]
