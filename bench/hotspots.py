@@ -34,7 +34,9 @@ def _client(state: dict) -> object:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", default="postgres", choices=("sqlite", "postgres"))
+    parser.add_argument("--database", default="postgres", choices=("sqlite", "postgres", "mariadb"))
+    parser.add_argument("--json", action="store_true", help="cpu: print one JSON object (request -> contender -> ms)")
+    parser.add_argument("--only", default="", help="cpu: comma-separated request keys (default: every one)")
     parser.add_argument("--requests", type=int, default=100, help="requests per round (cpu) or profiled (tree)")
     parser.add_argument("mode", choices=("cpu", "tree"))
     parser.add_argument("scenario", nargs="?", help="tree: the request, e.g. list_20")
@@ -72,9 +74,14 @@ def main(argv: list[str] | None = None) -> None:
                     send(call)
             print(profiler.output_text(unicode=True, color=False, show_all=False))
             return
-        print(f"CPU ms per request ({args.database}, median of {ROUNDS} rounds of {args.requests})")
-        print("request      " + "".join(f"{contender:>8}" for contender in CONTENDERS))
+        only = [key for key in args.only.split(",") if key]
+        figures: dict[str, dict[str, float]] = {}
+        if not args.json:
+            print(f"CPU ms per request ({args.database}, median of {ROUNDS} rounds of {args.requests})")
+            print("request      " + "".join(f"{contender:>8}" for contender in CONTENDERS))
         for scenario in by_key.values():
+            if only and scenario.key not in only:
+                continue
             samples: dict[str, list[float]] = {contender: [] for contender in CONTENDERS}
             for contender in CONTENDERS:
                 for _ in range(10):
@@ -85,7 +92,11 @@ def main(argv: list[str] | None = None) -> None:
                     for _ in range(args.requests):
                         send(scenario.calls[contender])
                     samples[contender].append((time.process_time() - started) / args.requests * 1000)
-            print(f"{scenario.key:<13}" + "".join(f"{statistics.median(samples[c]):8.2f}" for c in CONTENDERS))
+            figures[scenario.key] = {c: round(statistics.median(samples[c]), 3) for c in CONTENDERS}
+            if not args.json:
+                print(f"{scenario.key:<13}" + "".join(f"{figures[scenario.key][c]:8.2f}" for c in CONTENDERS))
+        if args.json:
+            print(json.dumps(figures))
     finally:
         ToDo.objects.filter(description__startswith=CREATE_MARKER).delete()
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from scenarios import CONTENDERS, LABELS
 
-DATABASE_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+DATABASE_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL", "mariadb": "MariaDB"}
 FRAPPE = ("c_v1", "c_v2")
 LIST_FLOOR, LIST_OVER_DRF, ONE_OVER_DRF = 0.8, 3.0, 2.0
 RATIO_TICKS = (0.25, 0.5, 0.8, 1, 2, 3, 5, 10)
@@ -46,6 +46,14 @@ def machine(databases: list[str], use_wrk: bool) -> dict[str, str]:
 
         with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres") as conn:
             described["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+    if "mariadb" in databases:
+        import MySQLdb
+
+        conn = MySQLdb.connect(host="127.0.0.1", user="root")
+        cursor = conn.cursor()
+        cursor.execute("SELECT VERSION()")
+        described["mariadb"] = cursor.fetchone()[0]
+        conn.close()
     import redis
 
     described["redis"] = redis.Redis.from_url("redis://127.0.0.1:6379/9").info("server")["redis_version"]
@@ -107,8 +115,9 @@ def markdown(results: dict[str, Any]) -> str:
     scenarios = results["scenarios"]
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(f"{package} {described[package]}" for package in PACKAGES)
-    databases = ", ".join(f"SQLite {described['sqlite']} (WAL)" if db == "sqlite"
-                          else f"PostgreSQL {described.get('postgresql', '?')}" for db in results["databases"])
+    databases = ", ".join({"sqlite": f"SQLite {described['sqlite']} (WAL)",
+                           "postgres": f"PostgreSQL {described.get('postgresql', '?')}",
+                           "mariadb": f"MariaDB {described.get('mariadb', '?')}"}[db] for db in results["databases"])
     lines = [
         "# Benchmark results",
         "",
@@ -158,8 +167,8 @@ def markdown(results: dict[str, Any]) -> str:
     for database, data in results["databases"].items():
         for concurrency in settings["concurrency"]:
             lines += ["", f"## {DATABASE_LABELS[database]}, concurrency {concurrency}", "",
-                      "| request | contender | req/s | p50 ms | p99 ms | SQL queries | c/a | c/b |",
-                      "|---|---|---|---|---|---|---|---|"]
+                      "| request | contender | req/s | p50 ms | p99 ms | SQL queries | CPU ms | c/a | c/b |",
+                      "|---|---|---|---|---|---|---|---|---|"]
             for scenario in scenarios:
                 timings = data["timings"][scenario["key"]][str(concurrency)]
                 for contender in CONTENDERS:
@@ -169,11 +178,46 @@ def markdown(results: dict[str, Any]) -> str:
                     errors = f" ({row['errors']} errors)" if row["errors"] else ""
                     lines.append(f"| {scenario['title'] if contender == 'a' else ''} | {LABELS[contender]} | "
                                  f"{row['rps']:,.0f}{errors} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | "
-                                 f"{data['queries'][scenario['key']][contender]} | {ratios} |")
+                                 f"{data['queries'][scenario['key']][contender]} | "
+                                 f"{_cpu(data, scenario['key'], contender)} | {ratios} |")
+    lines += _series_lines(results)
     lines += ["", "SQL queries are counted once per request in-process (`CaptureQueriesContext`, after a warm-up "
               "request); they include the session's user lookup and, on SQLite, `BEGIN`/`SAVEPOINT` statements.",
-              "Every statement is in `bench/.work/sql-<database>.json` after a run.", ""]
+              "Every statement is in `bench/.work/sql-<database>.json` after a run.",
+              "CPU ms is the Django process's CPU time per request, in-process through the whole middleware stack "
+              "with Django's test client (`bench/hotspots.py cpu`, median of 5 rounds), measured before the load "
+              "runs: a regression shows there without wrk.", ""]
     return "\n".join(lines)
+
+
+def _cpu(data: dict[str, Any], key: str, contender: str) -> str:
+    value = data.get("cpu", {}).get(key, {}).get(contender)
+    return f"{value:.2f}" if value is not None else "-"
+
+
+def _series_lines(results: dict[str, Any]) -> list[str]:
+    """The concurrent series inserts: throughput at each client count, the ratio to one client, the check."""
+    measured = {database: data["series"] for database, data in results["databases"].items() if data.get("series")}
+    if not measured:
+        return []
+    counts = results["settings"]["series_concurrency"]
+    lines = ["", "## Concurrent series inserts", "",
+             "frappe_api v1 `POST /api/resource/Sales Order`: a document named by the series `SO-.#####` with a "
+             "Link and 3 child rows. After the runs every stored name is checked: distinct, and exactly "
+             "SO-00001..SO-<n> with the counter at n (gap-free).", "",
+             "| database | " + " | ".join(f"c={c} req/s (p50 ms)" for c in counts) + f" | c={counts[-1]} / c={counts[0]}"
+             " | names |",
+             "|---|" + "---|" * len(counts) + "---|---|"]
+    for database, series in measured.items():
+        timings = series["timings"]
+        first, last = timings[str(counts[0])]["rps"], timings[str(counts[-1])]["rps"]
+        cells = [f"{timings[str(c)]['rps']:,.0f} ({timings[str(c)]['p50_ms']:.1f})" for c in counts]
+        check = series["check"]
+        names = f"{check['rows']:,} stored, distinct, gap-free" if check["distinct"] and check["gap_free"] else \
+            f"**broken**: {check}"
+        lines.append(f"| {DATABASE_LABELS[database]} | {' | '.join(cells)} | {last / first if first else 0:.2f} | "
+                     f"{names} |")
+    return lines
 
 
 def chart(results: dict[str, Any], path: Path) -> None:

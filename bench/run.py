@@ -29,13 +29,15 @@ from typing import Any
 
 import loadgen
 import report
-from scenarios import CONTENDERS, DEEP_START, LABELS, Call, Scenario, deep_start, normalise, scenarios
+from scenarios import CONTENDERS, DEEP_START, LABELS, Call, Scenario, deep_start, normalise, scenarios, series_insert
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
 BIN = Path(sys.executable).parent
-PORTS = {"sqlite": 8100, "postgres": 8101}
-PG_DATABASE = "frappe_api_bench"
+PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "8100"))
+PORTS = {"sqlite": PORT_BASE, "postgres": PORT_BASE + 1, "mariadb": PORT_BASE + 2}
+PG_DATABASE = os.environ.get("BENCH_PG_NAME", "frappe_api_bench")
+MYSQL_DATABASE = os.environ.get("BENCH_MYSQL_NAME", "frappe_api_bench")
 SERVER_START_SECONDS = 60
 
 
@@ -44,7 +46,8 @@ def log(message: str) -> None:
 
 
 def django_env(database: str) -> dict[str, str]:
-    return {**os.environ, "BENCH_DB": database, "PYTHONPATH": str(BENCH),
+    extra = os.environ.get("BENCH_PYTHONPATH")  # e.g. another checkout's frappe_api, to measure it
+    return {**os.environ, "BENCH_DB": database, "PYTHONPATH": os.pathsep.join(filter(None, (extra, str(BENCH)))),
             "DJANGO_SETTINGS_MODULE": "benchproject.settings"}
 
 
@@ -75,6 +78,17 @@ def check_services(databases: list[str]) -> None:
                     log(f"created PostgreSQL database {PG_DATABASE}")
         except psycopg.OperationalError as exc:
             raise SystemExit(f"PostgreSQL is not reachable on 127.0.0.1:5432 as postgres ({exc})") from None
+    if "mariadb" in databases:
+        try:
+            import MySQLdb
+        except ImportError:
+            raise SystemExit('MariaDB needs mysqlclient: pip install "mysqlclient>=2.2.1"') from None
+        try:
+            conn = MySQLdb.connect(host="127.0.0.1", user="root")
+            conn.cursor().execute(f"CREATE DATABASE IF NOT EXISTS `{MYSQL_DATABASE}` CHARACTER SET utf8mb4")
+            conn.close()
+        except MySQLdb.OperationalError as exc:
+            raise SystemExit(f"MariaDB is not reachable on 127.0.0.1:3306 as root ({exc})") from None
     for database in databases:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", PORTS[database])) == 0:
@@ -199,6 +213,43 @@ def time_scenario(port: int, scenario: Scenario, state: dict[str, Any], args: ar
     return timings
 
 
+def cpu_per_request(database: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """CPU ms per request of every contender (``bench/hotspots.py cpu``, in-process, median of its rounds)."""
+    done = subprocess.run([sys.executable, str(BENCH / "hotspots.py"), "--database", database, "--json",
+                           "--requests", str(args.cpu_requests), *(["--only", ",".join(args.only)] if args.only else []),
+                           "cpu"], env=django_env(database), capture_output=True, text=True, timeout=1800)
+    if done.returncode:
+        raise SystemExit(f"hotspots.py cpu failed ({database}):\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def time_series(port: int, state: dict[str, Any], args: argparse.Namespace, database: str) -> dict[str, Any]:
+    """Series-named inserts with three child rows (frappe_api v1) at each ``--series-concurrency``, then the
+    stored names checked: distinct, and exactly SO-00001..SO-<n> with the counter at n (gap-free)."""
+    manage(database, "bench_series", "--reset")
+    call = series_insert(state["project"])
+    status, body = fetch(port, call, state)
+    if status != 200 or not str(body.get("data", {}).get("name", "")).startswith("SO-"):
+        raise SystemExit(f"series insert answered HTTP {status}: {body!r}")
+    target = loadgen.Target(port, call.method, call.path, call.body, cookie(state), state["csrf"])
+    loadgen.measure(target, max(args.series_concurrency), args.warmup, use_wrk=args.wrk)
+    timings: dict[str, Any] = {}
+    for concurrency in args.series_concurrency:
+        measured = [loadgen.measure(target, concurrency, args.seconds, use_wrk=args.wrk) for _ in range(args.rounds)]
+        timings[str(concurrency)] = {"rps": statistics.median(m.rps for m in measured),
+                                     "p50_ms": statistics.median(m.p50_ms for m in measured),
+                                     "p99_ms": statistics.median(m.p99_ms for m in measured),
+                                     "errors": sum(m.errors for m in measured), "rounds": [m.rps for m in measured]}
+        log(f"  series c={concurrency}: {timings[str(concurrency)]['rps']:.0f} req/s, "
+            f"p50 {timings[str(concurrency)]['p50_ms']:.1f} ms, {timings[str(concurrency)]['errors']} errors")
+    check = json.loads(manage(database, "bench_series", "--check").strip().splitlines()[-1])
+    log(f"  series names: {check}")
+    if not (check["distinct"] and check["gap_free"] and not check["orders_without_their_rows"]):
+        raise SystemExit(f"series inserts broke the naming: {check}")
+    manage(database, "bench_series", "--reset")
+    return {"timings": timings, "check": check}
+
+
 def bench_database(database: str, args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
     log(f"\n== {database}: migrate and seed {args.rows} rows (seed {args.seed})")
     state_file = WORK / f"state-{database}.json"
@@ -211,19 +262,38 @@ def bench_database(database: str, args: argparse.Namespace, progress: Progress) 
                                 "--sql", str(WORK / f"sql-{database}.json")).strip().splitlines()[-1])
     for key, counts in queries.items():
         log(f"  {key}: " + ", ".join(f"{contender} {count}" for contender, count in counts.items()))
-    all_scenarios = scenarios(state["document"], state["project"], state["rows"])
+    log(f"== {database}: CPU ms per request (in-process, bench/hotspots.py cpu)")
+    cpu = cpu_per_request(database, args)
+    for key, counts in cpu.items():
+        log(f"  {key}: " + ", ".join(f"{contender} {value:.2f}" for contender, value in counts.items()))
+    all_scenarios = selected(scenarios(state["document"], state["project"], state["rows"]), args)
     timings: dict[str, Any] = {}
+    series: dict[str, Any] | None = None
     log(f"== {database}: gunicorn on 127.0.0.1:{PORTS[database]} ({args.workers} workers x {args.threads} threads)")
     with gunicorn(database, state, args.workers, args.threads) as port:
         for scenario in all_scenarios:
             verify(port, scenario, state)
             timings[scenario.key] = time_scenario(port, scenario, state, args, progress, database)
-    return {"queries": queries, "timings": timings}
+        if args.series_concurrency:
+            log(f"== {database}: concurrent series inserts")
+            series = time_series(port, state, args, database)
+    return {"queries": queries, "cpu": cpu, "timings": timings, "series": series}
+
+
+def selected(all_scenarios: list[Scenario], args: argparse.Namespace) -> list[Scenario]:
+    """The scenarios ``--only`` names (every one without it)."""
+    return [scenario for scenario in all_scenarios if not args.only or scenario.key in args.only]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    parser.add_argument("--databases", default="sqlite,postgres",
+                        help="comma-separated: sqlite, postgres, mariadb (mariadb needs mysqlclient)")
+    parser.add_argument("--only", default="",
+                        help="comma-separated scenario keys to time (default: every one; 'series': only the series inserts)")
+    parser.add_argument("--series-concurrency", default="1,16",
+                        help="client counts of the concurrent series inserts (empty: skip them)")
+    parser.add_argument("--cpu-requests", type=int, default=50, help="requests per round of the CPU measurement")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--seconds", type=int, default=3, help="length of one timed round (whole seconds)")
@@ -245,6 +315,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
     args.concurrency = [int(value) for value in args.concurrency.split(",")]
+    args.series_concurrency = [int(value) for value in args.series_concurrency.split(",") if value.strip()]
+    args.only = [key.strip() for key in args.only.split(",") if key.strip()]
+    known = {"series", *(scenario.key for scenario in scenarios("x", "y", args.rows))}  # series: no other scenario
+    if set(args.only) - known:
+        parser.error(f"unknown scenario(s): {', '.join(sorted(set(args.only) - known))}")
     if min(args.seconds, args.warmup, args.rounds, *args.concurrency) < 1:
         parser.error("--seconds, --warmup, --rounds and every concurrency must be at least 1")
     if deep_start(args.rows) < DEEP_START:
@@ -273,7 +348,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.wrk:
         log("wrk not found: using the Python keep-alive client (its own CPU use lowers every figure)")
     check_services(args.databases)
-    pairs = len(scenarios("x", "y", args.rows)) * len(CONTENDERS) * len(args.databases)
+    pairs = len(selected(scenarios("x", "y", args.rows), args)) * len(CONTENDERS) * len(args.databases)
     runs = pairs * (1 + len(args.concurrency) * args.rounds)
     estimate = pairs * (args.warmup + len(args.concurrency) * args.rounds * args.seconds) + runs * 0.2
     log(f"{runs} load runs ({args.rounds} rounds of {args.seconds:g} s per concurrency, {args.warmup:g} s warm-ups): "
@@ -292,7 +367,7 @@ def main(argv: list[str] | None = None) -> None:
     results["machine"]["load_after"] = "%.2f %.2f %.2f" % os.getloadavg()
     results["machine"]["revision_after"] = report.revision()
     results["scenarios"] = [{"key": s.key, "title": s.title, "kind": s.kind}
-                            for s in scenarios("x", "y", args.rows)]
+                            for s in selected(scenarios("x", "y", args.rows), args)]
     (WORK / "results.json").write_text(json.dumps(results, indent=1))
     write_report(results, args.output)
     log(f"the benchmark took {results['settings']['minutes']} min")

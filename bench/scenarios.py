@@ -106,6 +106,18 @@ def scenarios(document: str, project: str, rows: int) -> list[Scenario]:
     ]
 
 
+SERIES_PATH = "/api/resource/Sales%20Order"
+SERIES_CHILD_ROWS = 3
+
+
+def series_insert(project: str) -> Call:
+    """frappe_api only: a Sales Order named by the series ``SO-.#####`` with three child rows (v1 POST)."""
+    body = {"project": project, "transaction_date": "2025-06-01", "remarks": f"{CREATE_MARKER} series",
+            "items": [{"item_code": f"ITEM-{number}", "qty": number, "rate": 10}
+                      for number in range(1, SERIES_CHILD_ROWS + 1)]}
+    return Call("POST", SERIES_PATH, body=json.dumps(body).encode())
+
+
 def _value(value: Any) -> Any:
     """Datetimes in one spelling (Frappe's ``YYYY-MM-DD HH:MM:SS.ffffff``, DRF's and orjson's ISO 8601)."""
     if isinstance(value, str) and _DATETIME.match(value):

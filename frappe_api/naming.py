@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -60,16 +60,46 @@ def validate_name(meta: DocTypeMeta, name: Any) -> str:
 
 
 def next_in_series(prefix: str) -> int:
-    """Increment and answer the counter of ``prefix`` (row-locked until the transaction ends)."""
-    with transaction.atomic():
-        if not Series.objects.filter(name=prefix).update(current=F("current") + 1):
+    """Increment and answer the counter of ``prefix`` (row-locked until the transaction ends).
+
+    One statement where the database answers the new value from the UPDATE itself (``RETURNING`` on
+    PostgreSQL and SQLite, ``LAST_INSERT_ID(expr)`` on MySQL and MariaDB); the row is created the first time."""
+    with transaction.atomic(using=_series_db(), savepoint=False):
+        value = _increment(prefix)
+        if value is None:
             try:
-                with transaction.atomic():
+                with transaction.atomic(using=_series_db()):
                     Series.objects.create(name=prefix, current=1)
                 return 1
             except IntegrityError:  # another transaction created it first
-                Series.objects.filter(name=prefix).update(current=F("current") + 1)
-        return Series.objects.filter(name=prefix).values_list("current", flat=True).get()
+                value = _increment(prefix)
+        if value is None:
+            raise AssertionError(f"series {prefix!r} vanished")
+        return value
+
+
+def _series_db() -> str:
+    return router.db_for_write(Series)
+
+
+def _increment(prefix: str) -> int | None:
+    """Add one to the counter of ``prefix`` and answer it; None when there is no row yet."""
+    connection = connections[_series_db()]
+    quote = connection.ops.quote_name
+    table, current, name = quote(Series._meta.db_table), quote("current"), quote("name")
+    with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute(f"UPDATE {table} SET {current} = LAST_INSERT_ID({current} + 1) WHERE {name} = %s",
+                           [prefix])
+            return int(cursor.lastrowid) if cursor.rowcount else None
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(f"UPDATE {table} SET {current} = {current} + 1 WHERE {name} = %s RETURNING {current}",
+                           [prefix])
+            row = cursor.fetchone()
+            return int(row[0]) if row else None
+    if not Series.objects.filter(name=prefix).update(current=F("current") + 1):
+        return None
+    return Series.objects.filter(name=prefix).values_list("current", flat=True).get()
 
 
 def _date_part(part: str) -> str | None:

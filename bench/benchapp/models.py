@@ -28,3 +28,26 @@ class ToDo(Document):
     class Meta:
         verbose_name = "ToDo"
         indexes = [models.Index(fields=["status", "priority", "modified"], name="bench_todo_status_priority")]
+
+
+class SalesOrder(Document):
+    """A series-named document (``SO-.#####``) with a child table: the concurrent-insert scenario."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    transaction_date = models.DateField()
+    remarks = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = "Sales Order"
+
+
+class SalesOrderItem(Document):
+    """One row of a Sales Order's ``items``."""
+
+    parent = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="items")
+    item_code = models.CharField(max_length=140)
+    qty = models.IntegerField(default=1)
+    rate = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "Sales Order Item"

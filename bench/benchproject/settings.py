@@ -1,7 +1,8 @@
 """Settings of the benchmark project: production-like (DEBUG off, persistent connections, Redis), one database.
 
-``BENCH_DB`` picks the database: ``sqlite`` (``bench/.work/bench.sqlite3``) or
-``postgres`` (``frappe_api_bench`` on ``BENCH_PG_HOST``, default 127.0.0.1).
+``BENCH_DB`` picks the database: ``sqlite`` (``bench/.work/bench.sqlite3``),
+``postgres`` (``BENCH_PG_NAME``, default ``frappe_api_bench``, on ``BENCH_PG_HOST``, default 127.0.0.1)
+or ``mariadb`` (``BENCH_MYSQL_NAME``, default ``frappe_api_bench``, on ``BENCH_MYSQL_HOST``).
 Every contender is served by this one project, with the same middleware.
 """
 
@@ -62,8 +63,18 @@ elif BENCH_DB == "sqlite":
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
                     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
     }}
+elif BENCH_DB == "mariadb":
+    DATABASES = {"default": {
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": os.environ.get("BENCH_MYSQL_NAME", "frappe_api_bench"),
+        "USER": os.environ.get("BENCH_MYSQL_USER", "root"),
+        "HOST": os.environ.get("BENCH_MYSQL_HOST", "127.0.0.1"),
+        "PORT": os.environ.get("BENCH_MYSQL_PORT", "3306"),
+        "CONN_MAX_AGE": PERSISTENT_CONNECTIONS,
+        "OPTIONS": {"charset": "utf8mb4"},
+    }}
 else:
-    raise RuntimeError(f"BENCH_DB must be sqlite or postgres, not {BENCH_DB!r}")
+    raise RuntimeError(f"BENCH_DB must be sqlite, postgres or mariadb, not {BENCH_DB!r}")
 
 # Sessions and frappe_api's registry version in Redis, as `make serve-prod` runs them.
 CACHES = {"default": {

@@ -39,8 +39,25 @@ class JSONNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+_SHARED: dict[tuple[type, ...], tuple[Any, ...]] = {}
+
+
+def shared_instances(classes: Any) -> tuple[Any, ...]:
+    """One instance of each of ``classes`` for every request: authenticators, parsers and renderers keep no
+    per-request state, so a hot path need not build them again each time (throttles do keep state)."""
+    key = tuple(classes)
+    instances = _SHARED.get(key)
+    if instances is None:
+        instances = _SHARED.setdefault(key, tuple(cls() for cls in key))
+    return instances
+
+
 class FrappeAPIView(APIView):
-    """Base view: orjson rendering, Frappe errors, and the DRF policies from ``api_settings``."""
+    """Base view: orjson rendering, Frappe errors, and the DRF policies from ``api_settings``.
+
+    DRF's per-request work a Frappe endpoint does not need is skipped: authenticators, parsers and renderers
+    are built once per process (``shared_instances``), and content negotiation is the first renderer's JSON
+    (Frappe answers JSON under /api/ whatever the Accept header asks for)."""
 
     api_version = 1
     renderer_classes = [OrjsonRenderer]
@@ -48,8 +65,21 @@ class FrappeAPIView(APIView):
     content_negotiation_class = JSONNegotiation
     permission_classes: list = []
 
-    def get_authenticators(self) -> list:
-        return [auth() for auth in api_settings.AUTHENTICATION_CLASSES]
+    def get_authenticators(self) -> tuple[Any, ...]:
+        return shared_instances(api_settings.AUTHENTICATION_CLASSES)
+
+    def get_parsers(self) -> tuple[Any, ...]:
+        return shared_instances(self.parser_classes)
+
+    def get_renderers(self) -> tuple[Any, ...]:
+        return shared_instances(self.renderer_classes)
+
+    def get_content_negotiator(self) -> Any:
+        return shared_instances((self.content_negotiation_class,))[0]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[Any, str]:
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
 
     def get_throttles(self) -> list:
         return [throttle() for throttle in api_settings.THROTTLE_CLASSES]

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from .. import document
 from ..exceptions import ValidationError
 from ..document import listing
-from ..document.answer import written_doc
+from ..document.answer import created_doc, written_doc
 from ..query import ListQuery, QueryConfig, list_query
 from ..query.params import first_given, parse_bool, parse_int
 from .base import FrappeAPIView
@@ -62,8 +62,7 @@ class ResourceListView(FrappeAPIView):
 
     def post(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)
-        name = document.insert_doc(meta, document_data(self.form_dict(request)), request.user)
-        return Response({"data": written_doc(meta, name, request.user)})
+        return Response({"data": created_doc(meta, document_data(self.form_dict(request)), request.user)})
 
 
 class ResourceDetailView(FrappeAPIView):

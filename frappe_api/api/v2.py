@@ -16,7 +16,7 @@ from .. import document
 from ..conf import api_settings
 from ..frappe_meta import as_frappe_meta
 from ..document import bulk, listing
-from ..document.answer import written_doc
+from ..document.answer import created_doc, written_doc
 from ..exceptions import PermissionError, ValidationError
 from ..gate import readable_meta
 from ..permissions import has_permission
@@ -89,8 +89,8 @@ class DocumentListView(V2View):
     def post(self, request: Request, doctype: str) -> Response:
         meta = self.get_meta(doctype)
         data = self.body(request)
-        name = document.insert_doc(meta, data, request.user, honour_client_name=isinstance(data.get("name"), (str, int)))
-        return Response({"data": written_doc(meta, name, request.user, include_nulls=True)})
+        return Response({"data": created_doc(meta, data, request.user, include_nulls=True,
+                                             honour_client_name=isinstance(data.get("name"), (str, int)))})
 
 
 class DocumentDetailView(V2View):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from .. import naming, signals
@@ -147,13 +147,32 @@ def insert_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
     ``honour_client_name`` (API v2) keeps a client's ``name`` under the ``hash`` rule, or for a user who
     ``may_set_names``. A generated name is not looked up first: when another row already has it, the
     rolled-back write runs again, with a new hash, or with the series counter moved past the taken names."""
+    return create_doc(meta, data, user, honour_client_name=honour_client_name)[0]
+
+
+def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_client_name: bool = False
+               ) -> tuple[Any, models.Model | None]:
+    """``insert_doc``, answering the name and the instance written (None for a Single, which is saved).
+
+    In a transaction of its own, the Links ``values.deferrable_links`` names are left to the database's
+    foreign keys (no SELECT per Link); when the database refuses one, the write runs again with every Link
+    looked up, which answers Frappe's ``LinkValidationError``."""
     check_permission(meta, "create", user)
     if meta.options.issingle:
-        return update_doc(meta, meta.doctype, data, user)
+        return update_doc(meta, meta.doctype, data, user), None
     honour_client_name = honour_client_name and (meta.naming_rule == "hash" or may_set_names(user))
+    defer_links = not transaction.get_connection().in_atomic_block
     for attempt in range(naming.HASH_ATTEMPTS):
         try:
-            return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name, skip_taken=attempt > 0))
+            try:
+                return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name,
+                                                         skip_taken=attempt > 0, defer_links=defer_links))
+            except IntegrityError:
+                if not defer_links:
+                    raise
+                defer_links = False
+                return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name,
+                                                         skip_taken=attempt > 0, defer_links=False))
         except _GeneratedNameTaken as taken:
             exists = meta.model._default_manager.filter(**{meta.name.attname: taken.name}).exists()
             if attempt == naming.HASH_ATTEMPTS - 1 or not exists:
@@ -162,14 +181,16 @@ def insert_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
 
 
 def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_name: bool, *,
-            skip_taken: bool = False) -> Any:
+            skip_taken: bool = False, defer_links: bool = False) -> tuple[Any, models.Model]:
     """The body of ``insert_doc``, inside its transaction (``skip_taken``: look up series names first)."""
     instance = meta.model()
     attachments.check_write(meta, instance, data, user)
-    values.apply_values(meta, instance, data)
+    unchecked: set[str] | None = set() if defer_links else None
+    values.apply_values(meta, instance, data, unchecked=unchecked)
     values.stamp(meta, instance, user, creating=True)
     rows = tables.prepare(meta, instance, data, user, creating=True)
-    exclude: set[str] = set()
+    exclude: set[str] = set(unchecked or ())
+    late_name: Callable[[], Any] | None = None
     name = _amend(meta, data, user)
     if name is None:
         autoname = getattr(instance, "autoname", None)
@@ -178,18 +199,28 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
             name = getattr(instance, meta.name.attname) or None
         else:
             client_name = data.get("name")
-            name = naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name,
-                                   is_taken=_name_taken(meta) if skip_taken else None)
-            if naming.generated(meta) and not naming.client_name_kept(
-                    meta, client_name, honour_client_name=honour_client_name):
+            generated = naming.generated(meta) and not naming.client_name_kept(
+                meta, client_name, honour_client_name=honour_client_name)
+
+            def next_name() -> Any:
+                return naming.new_name(meta, dict(data), client_name, honour_client_name=honour_client_name,
+                                       is_taken=_name_taken(meta) if skip_taken else None)
+
+            if generated:
                 exclude.add(meta.name.attname)
+            if generated and "#" in meta.naming_rule and not _hooks_before_insert(instance):
+                late_name = next_name  # the counter's row lock is held from the INSERT on, not for the checks
+            else:
+                name = next_name()
     if name is not None:
         setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, name)))
     run_hooks(instance, ("before_insert", *BEFORE["save"]))
     check_makes_no_superuser(user, instance)
-    values.full_clean(meta, instance, exclude)
+    values.full_clean(meta, instance, exclude, name_checked_by_insert=True)
+    if late_name is not None:
+        setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, late_name())))
     try:
-        values.save(meta, instance, creating=True)
+        values.save(meta, instance, creating=True, links_unchecked=bool(unchecked))
     except DuplicateEntryError as exc:
         if meta.name.attname in exclude:
             raise _GeneratedNameTaken(getattr(instance, meta.name.attname), exc) from None
@@ -199,7 +230,12 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     run_hooks(instance, ("after_insert", *AFTER["save"]))
     name = getattr(instance, meta.name.attname)
     signals.doc_changed.send(sender=meta.model, meta=meta, instance=instance, name=name, action="insert", user=user)
-    return name
+    return name, instance
+
+
+def _hooks_before_insert(instance: models.Model) -> bool:
+    """Whether a controller hook runs between naming and the INSERT (it may read the name, as in Frappe)."""
+    return any(callable(getattr(instance, hook, None)) for hook in ("before_insert", *BEFORE["save"]))
 
 
 def _name_taken(meta: DocTypeMeta) -> Callable[[str], bool]:

@@ -89,6 +89,9 @@ def save(meta: DocTypeMeta, instance: models.Model, tables: dict[str, TableRows]
             if docstatus is not None and "docstatus" in entry.meta.fields:
                 row.docstatus = docstatus
             exclude: set[str] = set()
+            parent_field = model._meta.get_field(entry.table.parent_field)
+            if not values.in_model_checks(model, parent_field):
+                exclude.add(parent_field.name)  # the parent just written or locked: no SELECT per row for it
             if creating and entry.meta.naming_rule == "hash":
                 setattr(row, entry.meta.name.attname, naming.make_hash())
                 exclude.add(entry.meta.name.attname)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from ..exceptions import (
@@ -26,16 +26,51 @@ def resolve_link(api_field: APIField, value: Any) -> models.Model | None:
     """The target instance a Link value names (by the target's ``name``); 417 when there is none."""
     if value in (None, ""):
         return None
+    lookup_value = _link_name(api_field, value)
+    target = api_field.link_model._default_manager.filter(**{api_field.link_name_field: lookup_value}).first()
+    if target is None:
+        raise LinkValidationError(f"Could not find {api_field.label}: {value}")
+    return target
+
+
+HOOKS_BEFORE_SAVE = ("autoname", "before_insert", "validate", "before_save", "before_submit", "after_insert",
+                     "on_update", "on_submit")
+
+
+def deferrable_links(meta: DocTypeMeta) -> frozenset[str]:
+    """Link fields whose existence check an insert may leave to the database's foreign key.
+
+    A Link stored as a ForeignKey with its constraint, holding the target's name (its primary key), on a
+    target read through a plain ``Manager``, with no choices, validators or model checks on it: the INSERT
+    (MySQL) or the COMMIT (PostgreSQL, SQLite) refuses a name that does not exist, and the caller writes again
+    with ``resolve_link`` to answer Frappe's ``LinkValidationError``. Nothing on a model with controller hooks
+    (they may read the target before the database has checked it)."""
+    model = meta.model
+    if not connection.features.supports_foreign_keys or any(callable(getattr(model, hook, None))
+                                                           for hook in HOOKS_BEFORE_SAVE):
+        return frozenset()
+    names = set()
+    for api_field in meta.fields.values():
+        model_field = api_field.model_field
+        if not api_field.is_link or not api_field.writable or not isinstance(model_field, models.ForeignKey):
+            continue
+        target = api_field.link_model
+        if not model_field.db_constraint or api_field.link_name_field != target._meta.pk.name \
+                or type(target._default_manager) is not models.Manager or model_field.remote_field.limit_choices_to \
+                or model_field.validators or model_field.choices or in_model_checks(model, model_field):
+            continue
+        names.add(api_field.fieldname)
+    return frozenset(names)
+
+
+def _link_name(api_field: APIField, value: Any) -> Any:
+    """A Link value as the target's name, in the target name field's Python type (no query)."""
     if isinstance(value, dict):
         value = value.get("name")  # an expanded Link sent back as it was read
     if isinstance(value, (dict, list)) or value is None:
         raise LinkValidationError(f"Could not find {api_field.label}: {value!r}")
     target_field = api_field.link_model._meta.get_field(api_field.link_name_field)
-    lookup_value = to_python(api_field, value, model_field=target_field)
-    target = api_field.link_model._default_manager.filter(**{api_field.link_name_field: lookup_value}).first()
-    if target is None:
-        raise LinkValidationError(f"Could not find {api_field.label}: {value}")
-    return target
+    return to_python(api_field, value, model_field=target_field)
 
 
 def changed_fields(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, Any]) -> list[APIField]:
@@ -59,12 +94,14 @@ def changed_fields(meta: DocTypeMeta, instance: models.Model, data: Mapping[str,
 
 
 def apply_values(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, Any],
-                 only: set[str] | None = None) -> None:
+                 only: set[str] | None = None, *, unchecked: set[str] | None = None) -> None:
     """Set every writable field present in ``data`` (or only those in ``only``).
 
     Unknown, standard and read-only keys are ignored, as Frappe ignores them;
-    write-only fields run their setters last.
+    write-only fields run their setters last. With ``unchecked`` (a set), the ``deferrable_links`` are set
+    by name without a query and their model field names added to it (``full_clean`` must exclude them).
     """
+    deferred = deferrable_links(meta) if unchecked is not None else frozenset()
     setters = []
     for key, value in data.items():
         if only is not None and key not in only:
@@ -77,6 +114,10 @@ def apply_values(meta: DocTypeMeta, instance: models.Model, data: Mapping[str, A
                                   "level")
         api_field = meta.fields.get(key)
         if api_field is None or not api_field.writable:
+            continue
+        if api_field.fieldname in deferred and unchecked is not None:
+            setattr(instance, api_field.model_field.attname, None if value in (None, "") else _link_name(api_field, value))
+            unchecked.add(api_field.model_field.name)
             continue
         if api_field.is_link:
             setattr(instance, api_field.attname, resolve_link(api_field, value))
@@ -134,7 +175,7 @@ def _translate_validation(meta: DocTypeMeta, instance: models.Model, exc: Django
     return MandatoryError(f"{prefix}Error: Value missing for {meta.doctype}: {', '.join(missing)}")
 
 
-def _in_model_checks(instance: models.Model, model_field: models.Field) -> bool:
+def in_model_checks(instance: models.Model | type[models.Model], model_field: models.Field) -> bool:
     """Whether a uniqueness or constraint check of the model involves ``model_field`` (excluding it would skip it)."""
     options = [instance._meta, *(parent._meta for parent in instance._meta.get_parent_list())]
     return model_field.unique or any(
@@ -157,24 +198,34 @@ def loaded_links(meta: DocTypeMeta, instance: models.Model) -> set[str]:
                 or model_field.validators or model_field.choices:
             continue
         if getattr(target, model_field.target_field.attname) == getattr(instance, model_field.attname) \
-                and not _in_model_checks(instance, model_field):
+                and not in_model_checks(instance, model_field):
             names.add(model_field.name)
     return names
 
 
 def full_clean(meta: DocTypeMeta, instance: models.Model, exclude: set[str] | None = None, *,
-               prefix: str = "") -> None:
-    """Django's model validation; its errors become Frappe's (417/409), naming the field."""
+               prefix: str = "", name_checked_by_insert: bool = False) -> None:
+    """Django's model validation; its errors become Frappe's (417/409), naming the field.
+
+    ``name_checked_by_insert``: the name's uniqueness is left to the INSERT (``save`` answers the same 409
+    from the unique key), so no SELECT looks for it first."""
+    excluded = {*(exclude or ()), *loaded_links(meta, instance)}
     try:
-        instance.full_clean(exclude={*(exclude or ()), *loaded_links(meta, instance)})
+        if name_checked_by_insert:
+            instance.full_clean(exclude=excluded, validate_unique=False)
+            instance.validate_unique(exclude={*excluded, meta.name.model_field.name})
+        else:
+            instance.full_clean(exclude=excluded)
     except DjangoValidationError as exc:
         raise _translate_validation(meta, instance, exc, prefix) from None
 
 
-def save(meta: DocTypeMeta, instance: models.Model, *, creating: bool) -> None:
+def save(meta: DocTypeMeta, instance: models.Model, *, creating: bool, links_unchecked: bool = False) -> None:
     """Write the row; a unique violation the checks could not foresee (a race) is a 409.
 
-    Every caller writes inside its own atomic block, which a failure rolls back: no savepoint here."""
+    Every caller writes inside its own atomic block, which a failure rolls back: no savepoint here. With
+    ``links_unchecked`` another integrity error (a foreign key) is raised as it is, for the caller to write
+    again with the Link checks."""
     try:
         with transaction.atomic(savepoint=False):
             instance.save(force_insert=creating)
@@ -183,4 +234,6 @@ def save(meta: DocTypeMeta, instance: models.Model, *, creating: bool) -> None:
         text = str(exc).lower()
         if "unique" in text or "duplicate" in text:
             raise DuplicateEntryError(f"{meta.doctype} {name} already exists") from None
+        if links_unchecked:
+            raise
         raise ValidationError(f"Could not save {meta.doctype} {name}: the data breaks a database rule") from None

@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.crypto import get_random_string
 
-from benchapp.models import PRIORITY_CHOICES, STATUS_CHOICES, Project, ToDo
+from benchapp.models import PRIORITY_CHOICES, STATUS_CHOICES, Project, SalesOrder, ToDo
+from frappe_api.models import Series
 
 PROJECTS = 50
 BATCH = 5000
@@ -72,13 +73,18 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             ToDo.objects.all().delete()
+            SalesOrder.objects.all().delete()
+            Series.objects.filter(name="SO-").delete()
             Project.objects.all().delete()
             Project.objects.bulk_create(Project(name=name, project_name=name, owner="Administrator",
                                                 creation=EPOCH, modified=EPOCH) for name in projects)
             for offset in range(0, rows, BATCH):
                 ToDo.objects.bulk_create(_todo(rng, name, projects, owners) for name in names[offset:offset + BATCH])
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            if connection.vendor == "mysql":
+                cursor.execute(f"ANALYZE TABLE {ToDo._meta.db_table}, {Project._meta.db_table}")
+            else:
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
         user, _ = get_user_model().objects.update_or_create(
             username="Administrator", defaults={"is_superuser": True, "is_staff": True, "is_active": True})
