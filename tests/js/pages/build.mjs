@@ -18,7 +18,6 @@ export async function buildPages() {
   const frappeUIEntry = join(outdir, 'frappe-ui-entry.js')
   writeFileSync(frappeUIEntry, [
     `export { default as FrappeUI } from ${JSON.stringify(join(frappeUI, 'utils', 'plugin.js'))}`,
-    `export { createListResource } from ${JSON.stringify(join(frappeUI, 'resources', 'index.ts'))}`,
     `export { frappeRequest } from ${JSON.stringify(join(frappeUI, 'utils', 'frappeRequest.js'))}`,
     `export { setConfig } from ${JSON.stringify(join(frappeUI, 'utils', 'config.ts'))}`,
   ].join('\n'))
