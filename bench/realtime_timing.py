@@ -7,7 +7,9 @@ outside, and record only ``list_update`` messages to the benchmark's room.
                                                              its fan-out, and every garbage collection
 
 Clocks: points in time are ``time.time()`` (the wall clock, as the document's ``modified`` stamp and
-Node's ``Date.now()``), durations inside one process are ``time.perf_counter()``.
+Node's ``Date.now()``), durations inside one process are ``time.perf_counter()`` (monotonic), and a
+collection's CPU time is ``time.process_time()`` (this process's CPU clock: a pause longer than its CPU
+time waited for a core).
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ class Recorder:
     def __init__(self, output: Path) -> None:
         self.output = output
         self.records: dict[str, dict[str, float]] = {}
-        self.collections: list[tuple[int, float, float]] = []  # (generation, started at, pause in s)
-        self._gc_started = 0.0
+        # (generation, started at, pause in s, this process's CPU time in the pause in s)
+        self.collections: list[tuple[int, float, float, float]] = []
+        self._gc_started = (0.0, 0.0)
         atexit.register(self.write)
 
     def record(self, message: Any, **points: float) -> None:
@@ -46,9 +49,11 @@ class Recorder:
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            self._gc_started = time.perf_counter()
+            self._gc_started = (time.perf_counter(), time.process_time())
         else:
-            self.collections.append((info["generation"], time.time(), time.perf_counter() - self._gc_started))
+            started, cpu = self._gc_started
+            self.collections.append((info["generation"], time.time(), time.perf_counter() - started,
+                                     time.process_time() - cpu))
 
     def write(self) -> None:
         """The JSON file read by bench/realtime.py."""
