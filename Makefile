@@ -59,7 +59,8 @@ serve-prod: venv
 	$(PROD_ENV) $(BIN)/python manage.py seed_demo
 	$(PROD_ENV) REALTIME_REDIS_URL=$${REALTIME_REDIS_URL:-$${REDIS_URL:-redis://127.0.0.1:6379/1}} \
 		DJANGO_SETTINGS_MODULE=example_project.settings sh -c '\
-		$(BIN)/uvicorn frappe_api.realtime.asgi:application --host $(HOST) --port $(SOCKET_PORT) & realtime=$$!; \
+		$(BIN)/uvicorn frappe_api.realtime.asgi:application --host $(HOST) --port $(SOCKET_PORT) \
+		--ws-per-message-deflate false & realtime=$$!; \
 		trap "kill $$realtime" EXIT INT TERM; \
 		$(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
 		--limit-request-line 0'

@@ -46,5 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Serving http://{address}/ (realtime: http://{address}/socket.io/, "
                               f"namespace {namespace()})")
         self.stdout.write("Quit with CONTROL-C.")
-        config = uvicorn.Config(application, lifespan="on", log_level=log_level)
+        # No per-message deflate: it cost each WebSocket about 38 KiB (bench/realtime.md) and CPU on every
+        # frame, for messages of a few hundred bytes (socket.io-client uses it only when the server offers it).
+        config = uvicorn.Config(application, lifespan="on", log_level=log_level, ws_per_message_deflate=False)
         uvicorn.Server(config).run(sockets=sockets)
