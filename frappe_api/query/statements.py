@@ -5,10 +5,11 @@ knows a list query's SQL depends on nothing but its key (``ListQuery.cache_key()
 the ``Statement`` in ``CompiledLists`` and runs it again: ``cursor.execute(sql, params)``, then the same
 converters Django applies for ``values_list()``. The rows are those ``QuerySet.__iter__`` answers.
 
-Django internals used (present in Django 5.2 and 6.0): ``Query.get_compiler(using)``, ``SQLCompiler.as_sql()``,
-``.select``, ``.col_count``, ``.has_extra_select``, ``.get_converters(expressions)``,
-``.apply_converters(rows, converters)`` and, where it exists, ``.has_composite_fields``. Where one is missing,
-``Statement.for_list`` answers None and the caller keeps the queryset.
+Django internals used (read in Django 5.2's ``SQLCompiler.results_iter``, which this mirrors):
+``Query.get_compiler(using)``, ``SQLCompiler.as_sql()``, ``.select``, ``.col_count``, ``.has_extra_select``,
+``.get_converters(expressions)``, ``.apply_converters(rows, converters)`` and, where it exists,
+``.has_composite_fields``. Where one is missing, ``Statement.for_list`` answers None and the caller keeps the
+queryset.
 """
 
 from __future__ import annotations
