@@ -149,3 +149,28 @@ def test_debug_and_count_take_the_queryset(admin_client, rows):
     counted = admin_client.get("/api/v2/document/ToDo?include=count&limit=2")
     assert debug.status_code == counted.status_code == 200
     assert len(listing.compiled_lists) == 0
+
+
+def test_a_count_keeps_its_statement_and_answers_the_same_number(admin_client, rows, monkeypatch):
+    paths = ["/api/v2/doctype/ToDo/count?filters={\"status\":\"Open\"}",
+             "/api/method/frappe.client.get_count?doctype=ToDo&filters={\"status\":\"Open\"}",
+             "/api/method/frappe.desk.reportview.get_count?doctype=ToDo&filters={\"status\":\"Open\"}&limit=2"]
+    with monkeypatch.context() as patched:
+        patched.setattr(Statement, "counting", classmethod(lambda cls, queryset, meta: (queryset.count(), None)))
+        expected = [admin_client.get(path).content for path in paths]
+    assert len(listing.compiled_lists) == 0
+    assert [admin_client.get(path).content for path in paths] == expected
+    assert [admin_client.get(path).content for path in paths] == expected
+    assert expected[0] == b'{"data":4}'
+    assert len(listing.compiled_lists) == 2  # v2 and frappe.client share one, the limited count is another
+    ToDoFactory(name="todo-new", status="Open")
+    assert admin_client.get(paths[0]).json() == {"data": 5}
+
+
+def test_a_restricted_reader_counts_without_a_kept_statement(admin_client, db):
+    alice = client_for("alice")
+    ToDoFactory(name="alices", owner="alice")
+    ToDoFactory(name="bobs", owner="bob")
+    assert admin_client.get("/api/v2/doctype/ToDo/count").json() == {"data": 2}
+    assert alice.get("/api/v2/doctype/ToDo/count").json() == {"data": 1}
+    assert len(listing.compiled_lists) == 1

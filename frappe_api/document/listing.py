@@ -121,7 +121,7 @@ def get_list(meta: DocTypeMeta, read_query: QueryReader, user: Any, *, parent: A
         total = _matching(scope, read_query(config), user, config).count() if count else None
         return ListAnswer([{"name": meta.doctype}], None, total)
     query = read_query(config)
-    key = _statement_key(scope, query, config) if not count else None
+    key = _statement_key("list", scope, query, config) if not count else None
     if key is not None and (statement := compiled_lists.get(key, registry.generation)) is not None:
         return ListAnswer(statement.fetch())
     resolver = GateResolver(user)
@@ -147,8 +147,8 @@ def _clear_compiled_lists(**kwargs: Any) -> None:
 setting_changed.connect(_clear_compiled_lists, weak=False, dispatch_uid="frappe_api_clear_compiled_lists")
 
 
-def _statement_key(scope: ListScope, query: ListQuery, config: QueryConfig) -> tuple[Any, ...] | None:
-    """The key of a list's compiled statement, when its SQL depends on nothing else: rows with no condition (none
+def _statement_key(kind: Any, scope: ListScope, query: ListQuery, config: QueryConfig) -> tuple[Any, ...] | None:
+    """The key of a list's (or count's) statement, when its SQL depends on nothing else: rows with no condition (none
     of the read gate, so a reader of every row, and none of the DocType's manager), no debug output. The rest
     is judged once compiled: a query that reaches another DocType or filters on today's date is not kept. The
     key names the DocType as the user reads it (its fields), the caps, the time zone (naive datetimes in
@@ -159,7 +159,7 @@ def _statement_key(scope: ListScope, query: ListQuery, config: QueryConfig) -> t
     parsed = query.cache_key()
     if parsed is None:
         return None
-    return (scope.meta.doctype, id(scope.meta), parsed, config, timezone.get_current_timezone_name(),
+    return (kind, scope.meta.doctype, id(scope.meta), parsed, config, timezone.get_current_timezone_name(),
             scope.rows.db)
 
 
@@ -182,9 +182,26 @@ def _matching(scope: ListScope, query: ListQuery, user: Any, config: QueryConfig
     return filter_queryset(scope.rows, query.filters, query.or_filters, compiler)
 
 
-def get_count(meta: DocTypeMeta, filters: Any, or_filters: Any, user: Any, *, parent: Any = None) -> int:
-    """How many documents the user may read match ``filters`` (and ``or_filters``)."""
-    return count_queryset(meta, filters, or_filters, user, parent=parent).count()
+def get_count(meta: DocTypeMeta, filters: Any, or_filters: Any, user: Any, *, parent: Any = None, limit: int = 0
+              ) -> int:
+    """How many documents the user may read match ``filters`` (and ``or_filters``), at most ``limit`` when given.
+    The count's SQL statement is kept and run again as a list's is (``get_list``)."""
+    scope = list_scope(meta, user, parent)
+    query = ListQuery(filters=_decoded("filters", filters), or_filters=_decoded("or_filters", or_filters))
+    config = query_config()
+    key = _statement_key(("count", limit), scope, query, config)
+    if key is not None and (statement := compiled_lists.get(key, registry.generation)) is not None:
+        return statement.count()
+    resolver = GateResolver(user)
+    compiler = Compiler(scope.meta, resolver, config)
+    matching = filter_queryset(scope.rows, query.filters, query.or_filters, compiler)
+    counted = matching[:limit] if limit else matching
+    if key is None or resolver.reached or compiler.time_relative:
+        return counted.count()
+    number, statement = Statement.counting(counted, scope.meta)
+    if statement is not None:
+        compiled_lists.put(key, registry.generation, statement)
+    return number
 
 
 def count_with_debug(queryset: QuerySet, limit: int = 0) -> tuple[int, list[str]]:
