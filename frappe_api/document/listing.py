@@ -12,9 +12,11 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db import connections
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from ..arguments import parse_json_param, query_config
 from ..conf import api_settings
@@ -23,9 +25,11 @@ from ..gate import all_rows_readable, link_target, meta_for, readable_meta, read
 from ..meta import APIField, DocTypeMeta
 from ..permissions import check_permission
 from ..query import (
+    CompiledLists,
     Compiler,
     ListQuery,
     QueryConfig,
+    Statement,
     compile_list,
     fetch_rows,
     fetch_rows_with_debug,
@@ -37,24 +41,31 @@ from .serialize import serialize_rows
 
 class GateResolver:
     """The query language's DocType resolver for one user: every DocType a query reaches is read through the
-    read gate (``frappe_api.gate``), with the fields and rows the user may read there."""
+    read gate (``frappe_api.gate``), with the fields and rows the user may read there. ``reached`` records
+    whether a query asked it anything (so depends on the user's rights beyond the DocType listed)."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
+        self.reached = False
 
     def child_meta(self, doctype: str, parent: DocTypeMeta) -> DocTypeMeta:
+        self.reached = True
         return readable_meta(registry.get(doctype), self.user, parent=parent)
 
     def link_meta(self, api_field: APIField) -> DocTypeMeta:
+        self.reached = True
         return link_target(api_field, self.user)
 
     def rows(self, meta: DocTypeMeta) -> QuerySet:
+        self.reached = True
         return readable_rows(meta, self.user)
 
     def all_rows_readable(self, meta: DocTypeMeta) -> bool:
+        self.reached = True
         return all_rows_readable(meta, self.user)
 
     def documents(self, meta: DocTypeMeta, names: Collection[Any]) -> list[dict[str, Any]]:
+        self.reached = True
         return serialize_rows(meta, readable_rows(meta, self.user).filter(**{f"{meta.name.lookup}__in": names}))
 
 
@@ -110,10 +121,46 @@ def get_list(meta: DocTypeMeta, read_query: QueryReader, user: Any, *, parent: A
         total = _matching(scope, read_query(config), user, config).count() if count else None
         return ListAnswer([{"name": meta.doctype}], None, total)
     query = read_query(config)
-    compiled = compile_list(scope.meta, query, GateResolver(user), config, scope.rows)
+    key = _statement_key("list", scope, query, config) if not count else None
+    if key is not None and (statement := compiled_lists.get(key, registry.generation)) is not None:
+        return ListAnswer(statement.fetch())
+    resolver = GateResolver(user)
+    compiled = compile_list(scope.meta, query, resolver, config, scope.rows)
+    if key is not None and not resolver.reached and not compiled.time_relative:
+        statement = Statement.for_list(compiled, scope.meta)
+        if statement is not None:
+            compiled_lists.put(key, registry.generation, statement)
+            return ListAnswer(statement.fetch())
     rows, lines = fetch_rows_with_debug(compiled) if query.debug and api_settings.DEBUG_PERMISSION(user) else \
         (fetch_rows(compiled), None)
     return ListAnswer(rows, lines, compiled.matching.count() if count else None)
+
+
+compiled_lists = CompiledLists()
+"""This process's compiled list statements (``frappe_api.query.statements``), reused by ``get_list``."""
+
+
+def _clear_compiled_lists(**kwargs: Any) -> None:
+    compiled_lists.clear()
+
+
+setting_changed.connect(_clear_compiled_lists, weak=False, dispatch_uid="frappe_api_clear_compiled_lists")
+
+
+def _statement_key(kind: Any, scope: ListScope, query: ListQuery, config: QueryConfig) -> tuple[Any, ...] | None:
+    """The key of a list's (or count's) statement, when its SQL depends on nothing else: rows with no condition (none
+    of the read gate, so a reader of every row, and none of the DocType's manager), no debug output. The rest
+    is judged once compiled: a query that reaches another DocType or filters on today's date is not kept. The
+    key names the DocType as the user reads it (its fields), the caps, the time zone (naive datetimes in
+    filters) and the database."""
+    base = scope.rows.query
+    if query.debug or base.where or base.annotations or base.extra:
+        return None
+    parsed = query.cache_key()
+    if parsed is None:
+        return None
+    return (kind, scope.meta.doctype, id(scope.meta), parsed, config, timezone.get_current_timezone_name(),
+            scope.rows.db)
 
 
 def count_queryset(meta: DocTypeMeta, filters: Any, or_filters: Any, user: Any, *, parent: Any = None) -> QuerySet:
@@ -135,9 +182,26 @@ def _matching(scope: ListScope, query: ListQuery, user: Any, config: QueryConfig
     return filter_queryset(scope.rows, query.filters, query.or_filters, compiler)
 
 
-def get_count(meta: DocTypeMeta, filters: Any, or_filters: Any, user: Any, *, parent: Any = None) -> int:
-    """How many documents the user may read match ``filters`` (and ``or_filters``)."""
-    return count_queryset(meta, filters, or_filters, user, parent=parent).count()
+def get_count(meta: DocTypeMeta, filters: Any, or_filters: Any, user: Any, *, parent: Any = None, limit: int = 0
+              ) -> int:
+    """How many documents the user may read match ``filters`` (and ``or_filters``), at most ``limit`` when given.
+    The count's SQL statement is kept and run again as a list's is (``get_list``)."""
+    scope = list_scope(meta, user, parent)
+    query = ListQuery(filters=_decoded("filters", filters), or_filters=_decoded("or_filters", or_filters))
+    config = query_config()
+    key = _statement_key(("count", limit), scope, query, config)
+    if key is not None and (statement := compiled_lists.get(key, registry.generation)) is not None:
+        return statement.count()
+    resolver = GateResolver(user)
+    compiler = Compiler(scope.meta, resolver, config)
+    matching = filter_queryset(scope.rows, query.filters, query.or_filters, compiler)
+    counted = matching[:limit] if limit else matching
+    if key is None or resolver.reached or compiler.time_relative:
+        return counted.count()
+    number, statement = Statement.counting(counted, scope.meta)
+    if statement is not None:
+        compiled_lists.put(key, registry.generation, statement)
+    return number
 
 
 def count_with_debug(queryset: QuerySet, limit: int = 0) -> tuple[int, list[str]]:

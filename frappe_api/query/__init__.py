@@ -8,7 +8,7 @@ reaching other DocTypes through the caller's ``DocTypeResolver`` and capped by i
 Modules: ``params`` (the request, the caps, parameter readers), ``filters`` (filters to ``Q``), ``compile``
 (fields, order, grouping, paging), ``children`` (child-row columns), ``values`` (values as field types),
 ``timespan`` (date ranges), ``lookups`` (``frappe_like``), ``resolver`` (the DocType resolver protocol),
-``errors``.
+``statements`` (compiled list SQL kept per process), ``errors``.
 """
 
 from .compile import CompiledList, Compiler, compile_list, fetch_rows, fetch_rows_with_debug, filter_queryset
@@ -23,8 +23,9 @@ from .errors import (
 )
 from .params import ListQuery, QueryConfig, list_query, parse_bool, parse_int, parse_json_param
 from .resolver import DocTypeResolver, Unrestricted
+from .statements import CompiledLists, Statement
 
-__all__ = ["CompiledList", "Compiler", "DocTypeResolver", "IllegalQuery", "InvalidFilter", "InvalidParameter",
-           "InvalidValue", "LimitExceeded", "ListQuery", "NameNotPermitted", "QueryConfig", "QueryError",
-           "Unrestricted", "compile_list", "fetch_rows", "fetch_rows_with_debug", "filter_queryset", "list_query",
-           "parse_bool", "parse_int", "parse_json_param"]
+__all__ = ["CompiledList", "CompiledLists", "Compiler", "DocTypeResolver", "IllegalQuery", "InvalidFilter",
+           "InvalidParameter", "InvalidValue", "LimitExceeded", "ListQuery", "NameNotPermitted", "QueryConfig",
+           "QueryError", "Statement", "Unrestricted", "compile_list", "fetch_rows", "fetch_rows_with_debug",
+           "filter_queryset", "list_query", "parse_bool", "parse_int", "parse_json_param"]

@@ -24,7 +24,7 @@ from django.db.models.functions import Cast
 from ..meta import APIField, DocTypeMeta
 from .children import ChildColumn, attach_child_rows, child_columns
 from .errors import IllegalQuery, InvalidParameter, NameNotPermitted
-from .filters import ORM_VALUE_ERRORS, compile_conditions, normalize_filters, resolve_field
+from .filters import ORM_VALUE_ERRORS, TIME_RELATIVE_OPERATORS, compile_conditions, normalize_filters, resolve_field
 from .params import ChildFields, ListQuery, QueryConfig
 from .resolver import DocTypeResolver
 from .values import Converter, converter_for
@@ -64,6 +64,8 @@ class CompiledList:
     """(column, linked DocType as the caller reads it) per expanded Link."""
     children: tuple[ChildColumn, ...] = ()
     """Child-row columns (``{table: [fields]}``), read after the parent rows (whose pk ends each tuple)."""
+    time_relative: bool = False
+    """Whether a filter's SQL parameters depend on today's date (``timespan``, ``between``...)."""
 
 
 class Compiler:
@@ -80,6 +82,8 @@ class Compiler:
         self.resolver = resolver
         self.config = config
         self.annotations: dict[str, Any] = {}
+        self.time_relative = False
+        """Whether a filter compiled so far depends on today's date."""
 
     # --- names ----------------------------------------------------------------------------
     def child_meta(self, doctype: str) -> DocTypeMeta:
@@ -237,6 +241,8 @@ def filter_queryset(queryset: QuerySet, filters: Any, or_filters: Any, compiler:
               (normalize_filters(or_filters, param="or_filters", max_filters=config.max_filters), True)]
     where = Q()
     for conditions, join_or in groups:
+        if any(condition.operator in TIME_RELATIVE_OPERATORS for condition in conditions):
+            compiler.time_relative = True
         if conditions:
             where &= compile_conditions(meta, conditions, compiler.resolver, config, join_or=join_or)
     try:
@@ -323,7 +329,8 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, resolver: DocTypeResolver,
                        if (convert := converter_for(item.api_field)) is not None)
     keys = tuple(item.key for item in items) + tuple(column.key for column in children)
     expand_at = tuple((keys.index(fieldname), target) for fieldname, target in expand_targets)
-    return CompiledList(queryset, keys, converters, query.as_dict, resolver, matching, expand_at, children)
+    return CompiledList(queryset, keys, converters, query.as_dict, resolver, matching, expand_at, children,
+                        compiler.time_relative)
 
 
 def _expand(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta], ...], resolver: DocTypeResolver) -> None:
@@ -343,15 +350,28 @@ def fetch_rows(compiled: CompiledList) -> list[dict[str, Any]] | list[list[Any]]
     rows: list[Any] = list(compiled.queryset)
     if compiled.children:
         rows = attach_child_rows(rows, compiled.children)
-    if compiled.converters or compiled.expand:
+    if compiled.expand:
         rows = [list(row) for row in rows]
-        for row in rows:
-            for index, convert in compiled.converters:
-                row[index] = convert(row[index])
+        _convert(rows, compiled.converters)
         _expand(rows, compiled.expand, compiled.resolver)
-    if not compiled.as_dict:
+    return shape_rows(rows, compiled.keys, () if compiled.expand else compiled.converters, compiled.as_dict)
+
+
+def _convert(rows: list[list[Any]], converters: tuple[tuple[int, Converter], ...]) -> None:
+    for row in rows:
+        for index, convert in converters:
+            row[index] = convert(row[index])
+
+
+def shape_rows(rows: list[Any], keys: tuple[str, ...], converters: tuple[tuple[int, Converter], ...],
+               as_dict: bool) -> list[dict[str, Any]] | list[list[Any]]:
+    """``values_list()`` rows as Frappe answers them: each value converted (``converters``), then dicts of
+    ``keys``, or lists with ``as_dict=0``."""
+    if converters:
+        rows = [list(row) for row in rows]
+        _convert(rows, converters)
+    if not as_dict:
         return [list(row) for row in rows]
-    keys = compiled.keys
     return [dict(zip(keys, row)) for row in rows]
 
 

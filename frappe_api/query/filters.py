@@ -35,6 +35,8 @@ TREE_OPERATORS = ("descendants of", "descendants of (inclusive)", "not descendan
                   "not ancestors of")
 OPERATORS = ("=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "is", "between",
              "timespan", "previous", "next", *TREE_OPERATORS)
+TIME_RELATIVE_OPERATORS = ("between", "timespan", "previous", "next")
+"""Operators whose SQL parameters depend on today's date (``between`` fills a missing bound with today)."""
 _ALIASES = {"==": "=", "<>": "!=", "=<": "<=", "=>": ">=", "not_like": "not like", "not_in": "not in"}
 _TEXT_TYPES = ("Data", "Text", "Select", "Link")
 _DATE_TYPES = ("Date", "Datetime")

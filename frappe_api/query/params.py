@@ -7,6 +7,7 @@ The API's views resolve their own parameter names (v1's ``limit_start``/``limit_
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,29 @@ class ListQuery:
     as_dict: bool = True
     debug: bool = False
     expand: tuple[str, ...] = ()
+
+    def cache_key(self) -> Hashable | None:
+        """Everything that shapes this query's SQL and rows except ``debug``, each value with its type (``1``,
+        ``1.0``, ``true`` and ``"1"`` differ), or None when a value cannot be hashed."""
+        key = _typed((self.fields, self.filters, self.or_filters, self.order_by, self.group_by, self.start,
+                      self.page_length, self.as_dict, self.expand))
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
+
+def _typed(value: Any) -> Any:
+    """``value`` as nested tuples that name every type (JSON's ``true`` equals ``1`` in Python, ``-0.0`` equals
+    ``0.0``)."""
+    if isinstance(value, dict):
+        return ("dict", tuple((_typed(name), _typed(item)) for name, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_typed(item) for item in value))
+    if isinstance(value, float):
+        return ("float", repr(value))  # -0.0 == 0.0, but str() tells them apart
+    return (type(value).__name__, value)
 
 
 def _depth(value: Any, limit: int, level: int = 1) -> None:

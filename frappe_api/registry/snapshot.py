@@ -38,6 +38,8 @@ class Registry:
         self._loaded = False
         self._ad_hoc: dict[type[models.Model], DocTypeMeta] = {}
         self._name_field_of: Callable[[type[models.Model]], str] = lambda model: model._meta.pk.name
+        self.generation = 0
+        """Counts the snapshots built: anything derived from one is stale once it changes."""
 
     # --- versioning -------------------------------------------------------
     @property
@@ -130,6 +132,7 @@ class Registry:
             if owner is not None and owner.doctype in metas:
                 by_model[model] = metas[owner.doctype]
         self._metas, self._by_model = metas, by_model
+        self.generation += 1
         # A snapshot built without the admin's rows is rebuilt at the next request (the database may be back).
         self._version, self._loaded = (version if complete else None), True
 

@@ -102,12 +102,12 @@ def count(meta: Any, filters: Any, or_filters: Any, parent: Any, debug: Any, lim
     """How many documents the user may read match ``filters`` and ``or_filters`` (at most ``limit``); with
     ``debug``, for a user allowed to see it, the SQL run is answered too."""
     user = current_user()
-    queryset = listing.count_queryset(meta, filters, or_filters, user, parent=parent)
     if parse_bool("debug", debug, False) and api_settings.DEBUG_PERMISSION(user):
-        number, lines = count_with_debug(queryset, limit)
+        number, lines = count_with_debug(listing.count_queryset(meta, filters, or_filters, user, parent=parent),
+                                         limit)
         answer_debug(lines)
         return number
-    return (queryset[:limit] if limit else queryset).count()
+    return listing.get_count(meta, filters, or_filters, user, parent=parent, limit=limit)
 
 
 @whitelist(name="frappe.client.get_count", read_only=True)
