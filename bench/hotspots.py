@@ -2,12 +2,19 @@
 
     python bench/hotspots.py --database postgres cpu                 # CPU ms per request, every contender
     python bench/hotspots.py --database postgres tree list_20 c_v1   # pyinstrument call tree of one contender
+    python bench/hotspots.py --database postgres series              # CPU per series insert, server and database
+    python bench/hotspots.py --database postgres tree series c_v1    # where a series insert's time goes
 
 ``cpu`` measures the Django process's CPU time per request (``time.process_time``,
 median of 5 rounds) for every request and contender, through the whole
 middleware stack with Django's test client: steadier than wall time on a busy
 machine. ``tree`` prints pyinstrument's call tree for one request of one
-contender. Rows a create adds are removed afterwards.
+contender. ``series`` measures a series insert (the concurrent-insert scenario's
+request) from one client: the server's CPU, the database's CPU (the PostgreSQL
+backend process of the connection; MariaDB's busiest thread, its connection's)
+and how long the series counter's row stays locked (its UPDATE to COMMIT),
+medians of 5 rounds. Rows a create adds are removed afterwards (the series
+counter is set back).
 """
 
 from __future__ import annotations
@@ -18,10 +25,77 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROUNDS = 5
+CLOCK_TICK = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def _task_cpu(stat: Path) -> float:
+    """User + system CPU seconds of one process or thread, from its ``/proc/.../stat``."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * CLOCK_TICK
+
+
+def database_cpu() -> Callable[[], float]:
+    """A clock of the database's CPU seconds spent for this process's connection (local servers only).
+
+    PostgreSQL: the connection's backend process. MariaDB (one thread per connection, ``performance_schema`` off by
+    default): every thread of the server is read, and the clock answers the CPU of the thread that used the most
+    since the clock was made, which is the connection's own while this process is the only client."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_backend_pid()")
+            stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+            return lambda: _task_cpu(stat)
+        if connection.vendor == "mysql":
+            cursor.execute("SELECT 1")
+            server = next(path for path in Path("/proc").glob("[0-9]*")
+                          if (path / "comm").exists() and (path / "comm").read_text().strip() in ("mariadbd", "mysqld"))
+            start = {task.name: _task_cpu(task / "stat") for task in (server / "task").iterdir()}
+
+            def busiest() -> float:
+                spent = {task.name: _task_cpu(task / "stat") for task in (server / "task").iterdir()}
+                return max(spent[name] - start.get(name, 0.0) for name in spent)
+            return busiest
+    raise SystemExit(f"series: database CPU is read for PostgreSQL and MariaDB, not {connection.vendor}")
+
+
+def series_costs(send: Callable[[object], None], call: object, requests: int) -> dict[str, float]:
+    """Server CPU, database CPU and counter lock hold, in ms per series insert (medians of ``ROUNDS`` rounds)."""
+    from django.db import connection, transaction
+
+    from frappe_api.models import Series
+
+    table = Series._meta.db_table
+    holds: list[float] = []
+
+    def time_the_lock(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict) -> Any:
+        result = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("UPDATE") and table in sql:
+            taken = time.perf_counter()
+            transaction.on_commit(lambda: holds.append(time.perf_counter() - taken))
+        return result
+
+    for _ in range(10):
+        send(call)
+    db_clock = database_cpu()
+    samples: dict[str, list[float]] = {"server": [], "database": [], "lock_hold": []}
+    with connection.execute_wrapper(time_the_lock):
+        for _ in range(ROUNDS):
+            holds.clear()
+            server, database = time.process_time(), db_clock()
+            for _ in range(requests):
+                send(call)
+            samples["server"].append((time.process_time() - server) / requests * 1000)
+            samples["database"].append((db_clock() - database) / requests * 1000)
+            samples["lock_hold"].append(statistics.median(holds) * 1000)
+    return {key: round(statistics.median(values), 3) for key, values in samples.items()}
 
 
 def _client(state: dict) -> object:
@@ -38,8 +112,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="cpu: print one JSON object (request -> contender -> ms)")
     parser.add_argument("--only", default="", help="cpu: comma-separated request keys (default: every one)")
     parser.add_argument("--requests", type=int, default=100, help="requests per round (cpu) or profiled (tree)")
-    parser.add_argument("mode", choices=("cpu", "tree"))
-    parser.add_argument("scenario", nargs="?", help="tree: the request, e.g. list_20")
+    parser.add_argument("mode", choices=("cpu", "tree", "series"))
+    parser.add_argument("scenario", nargs="?", help="tree: the request, e.g. list_20 (series: a series insert)")
     parser.add_argument("contender", nargs="?", help="tree: a, b, c_v1 or c_v2")
     args = parser.parse_args(argv)
 
@@ -48,13 +122,16 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
-    from benchapp.models import ToDo
-    from scenarios import CONTENDERS, CREATE_MARKER, scenarios
+    from benchapp.models import SalesOrder, ToDo
+    from frappe_api.models import Series
+    from scenarios import CONTENDERS, CREATE_MARKER, scenarios, series_insert
 
     state = json.loads((BENCH / ".work" / f"state-{args.database}.json").read_text())
     client = _client(state)
     by_key = {scenario.key: scenario
               for scenario in scenarios(state["document"], state["project"], state["rows"])}
+
+    counter = Series.objects.filter(name="SO-").values_list("current", flat=True).first()
 
     def send(call: object) -> None:
         response = client.generic(call.method, call.path, call.body or b"", content_type="application/json")
@@ -65,7 +142,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.mode == "tree":
             from pyinstrument import Profiler
 
-            call = by_key[args.scenario].calls[args.contender]
+            call = series_insert(state["project"]) if args.scenario == "series" \
+                else by_key[args.scenario].calls[args.contender]
             for _ in range(10):
                 send(call)
             profiler = Profiler(interval=0.0002)
@@ -73,6 +151,13 @@ def main(argv: list[str] | None = None) -> None:
                 for _ in range(args.requests):
                     send(call)
             print(profiler.output_text(unicode=True, color=False, show_all=False))
+            return
+        if args.mode == "series":
+            costs = series_costs(send, series_insert(state["project"]), args.requests)
+            print(json.dumps(costs) if args.json else
+                  f"series insert ({args.database}, median of {ROUNDS} rounds of {args.requests}): server CPU "
+                  f"{costs['server']:.2f} ms, database CPU {costs['database']:.2f} ms, counter lock held "
+                  f"{costs['lock_hold']:.2f} ms")
             return
         only = [key for key in args.only.split(",") if key]
         figures: dict[str, dict[str, float]] = {}
@@ -99,6 +184,11 @@ def main(argv: list[str] | None = None) -> None:
             print(json.dumps(figures))
     finally:
         ToDo.objects.filter(description__startswith=CREATE_MARKER).delete()
+        SalesOrder.objects.filter(remarks__startswith=CREATE_MARKER).delete()
+        if counter is None:
+            Series.objects.filter(name="SO-").delete()
+        else:
+            Series.objects.filter(name="SO-").update(current=counter)
 
 
 if __name__ == "__main__":

@@ -223,6 +223,23 @@ def _series_lines(results: dict[str, Any]) -> list[str]:
             f"**broken**: {check}"
         lines.append(f"| {DATABASE_LABELS[database]} | {' | '.join(cells)} | {last / first if first else 0:.2f} | "
                      f"{names} |")
+    lines += ["", f"Where the time goes (server: {results['settings'].get('series_workers', '?')} gunicorn workers x "
+              f"{results['settings'].get('series_threads', '?')} threads on {os.cpu_count()} cores). CPU per insert "
+              "from one client, in-process (`bench/hotspots.py series`); busy cores: CPU seconds per second during "
+              "the rounds (the database's whole server; the machine's includes the load generator and anything "
+              "else running); ceiling: cores / (server + database CPU per insert).", "",
+              "| database | server CPU ms | database CPU ms | counter lock held ms | ceiling req/s | " +
+              " | ".join(f"c={c} busy cores: server / database / machine" for c in counts) + " |",
+              "|---|---|---|---|---|" + "---|" * len(counts)]
+    for database, series in measured.items():
+        costs = series.get("costs")
+        if not costs:
+            continue
+        ceiling = (os.cpu_count() or 1) / ((costs["server"] + costs["database"]) / 1000)
+        busy = [series["timings"][str(c)].get("busy_cores") for c in counts]
+        cells = [f"{b['server']:.2f} / {b['database']:.2f} / {b['machine']:.2f}" if b else "-" for b in busy]
+        lines.append(f"| {DATABASE_LABELS[database]} | {costs['server']:.2f} | {costs['database']:.2f} | "
+                     f"{costs['lock_hold']:.2f} | {ceiling:,.0f} | {' | '.join(cells)} |")
     return lines
 
 

@@ -96,7 +96,7 @@ def check_services(databases: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(database: str, state: dict[str, Any], workers: int, threads: int) -> Iterator[int]:
+def gunicorn(database: str, state: dict[str, Any], workers: int, threads: int) -> Iterator[tuple[int, int]]:
     """Serve the bench project on 127.0.0.1; stop the server (and only it) on the way out.
 
     ``--reuse-port`` gives each worker its own listening socket, so the kernel spreads wrk's keep-alive
@@ -121,7 +121,7 @@ def gunicorn(database: str, state: dict[str, Any], workers: int, threads: int) -
             if time.monotonic() > deadline:
                 raise SystemExit(f"gunicorn did not answer within {SERVER_START_SECONDS} s; see {errors}")
             time.sleep(0.25)
-        yield port
+        yield port, server.pid
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -223,9 +223,62 @@ def cpu_per_request(database: str, args: argparse.Namespace) -> dict[str, dict[s
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def time_series(port: int, state: dict[str, Any], args: argparse.Namespace, database: str) -> dict[str, Any]:
+CLOCK_TICK = 1 / os.sysconf("SC_CLK_TCK")
+DATABASE_PROCESSES = {"postgres": ("postgres",), "mariadb": ("mariadbd", "mysqld"), "sqlite": ()}
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * CLOCK_TICK
+
+
+def _children(pid: int) -> list[int]:
+    with contextlib.suppress(OSError):
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
+def _named(names: tuple[str, ...]) -> list[int]:
+    pids = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            if (entry / "comm").read_text().strip() in names:
+                pids.append(int(entry.name))
+    return pids
+
+
+def busy_cpu(server: int, database: str) -> dict[str, float]:
+    """CPU seconds so far of the gunicorn server (master and workers), of the database server's processes, and
+    of the whole machine (every core's busy time, from ``/proc/stat``)."""
+    cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    idle = int(cpu[3]) + int(cpu[4])
+    return {"server": sum(_process_cpu(pid) for pid in (server, *_children(server))),
+            "database": sum(_process_cpu(pid) for pid in _named(DATABASE_PROCESSES[database])),
+            "machine": (sum(int(value) for value in cpu[:8]) - idle) * CLOCK_TICK}
+
+
+def series_costs(database: str) -> dict[str, float]:
+    """Server CPU, database CPU and counter lock hold per series insert from one client, in ms
+    (``bench/hotspots.py series``, in-process)."""
+    done = subprocess.run([sys.executable, str(BENCH / "hotspots.py"), "--database", database, "--json", "series"],
+                          env=django_env(database), capture_output=True, text=True, timeout=1800)
+    if done.returncode:
+        raise SystemExit(f"hotspots.py series failed ({database}):\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def time_series(port: int, server: int, state: dict[str, Any], args: argparse.Namespace,
+                database: str) -> dict[str, Any]:
     """Series-named inserts with three child rows (frappe_api v1) at each ``--series-concurrency``, then the
-    stored names checked: distinct, and exactly SO-00001..SO-<n> with the counter at n (gap-free)."""
+    stored names checked: distinct, and exactly SO-00001..SO-<n> with the counter at n (gap-free).
+
+    Each round also records how many cores were busy on average: the server's processes, the database's
+    (the whole database server, whoever it serves) and the machine's (the load generator and anything else
+    running included)."""
     manage(database, "bench_series", "--reset")
     call = series_insert(state["project"])
     status, body = fetch(port, call, state)
@@ -235,13 +288,21 @@ def time_series(port: int, state: dict[str, Any], args: argparse.Namespace, data
     loadgen.measure(target, max(args.series_concurrency), args.warmup, use_wrk=args.wrk)
     timings: dict[str, Any] = {}
     for concurrency in args.series_concurrency:
-        measured = [loadgen.measure(target, concurrency, args.seconds, use_wrk=args.wrk) for _ in range(args.rounds)]
-        timings[str(concurrency)] = {"rps": statistics.median(m.rps for m in measured),
-                                     "p50_ms": statistics.median(m.p50_ms for m in measured),
-                                     "p99_ms": statistics.median(m.p99_ms for m in measured),
-                                     "errors": sum(m.errors for m in measured), "rounds": [m.rps for m in measured]}
-        log(f"  series c={concurrency}: {timings[str(concurrency)]['rps']:.0f} req/s, "
-            f"p50 {timings[str(concurrency)]['p50_ms']:.1f} ms, {timings[str(concurrency)]['errors']} errors")
+        measured, cores = [], []
+        for _ in range(args.rounds):
+            before, started = busy_cpu(server, database), time.monotonic()
+            measured.append(loadgen.measure(target, concurrency, args.seconds, use_wrk=args.wrk))
+            after, elapsed = busy_cpu(server, database), time.monotonic() - started
+            cores.append({key: (after[key] - before[key]) / elapsed for key in before})
+        timing = {"rps": statistics.median(m.rps for m in measured),
+                  "p50_ms": statistics.median(m.p50_ms for m in measured),
+                  "p99_ms": statistics.median(m.p99_ms for m in measured),
+                  "errors": sum(m.errors for m in measured), "rounds": [m.rps for m in measured],
+                  "busy_cores": {key: round(statistics.median(c[key] for c in cores), 2) for key in cores[0]}}
+        timings[str(concurrency)] = timing
+        log(f"  series c={concurrency}: {timing['rps']:.0f} req/s, p50 {timing['p50_ms']:.1f} ms, "
+            f"{timing['errors']} errors; busy cores: server {timing['busy_cores']['server']:.2f}, database "
+            f"{timing['busy_cores']['database']:.2f}, machine {timing['busy_cores']['machine']:.2f}")
     check = json.loads(manage(database, "bench_series", "--check").strip().splitlines()[-1])
     log(f"  series names: {check}")
     if not (check["distinct"] and check["gap_free"] and not check["orders_without_their_rows"]):
@@ -269,14 +330,21 @@ def bench_database(database: str, args: argparse.Namespace, progress: Progress) 
     all_scenarios = selected(scenarios(state["document"], state["project"], state["rows"]), args)
     timings: dict[str, Any] = {}
     series: dict[str, Any] | None = None
-    log(f"== {database}: gunicorn on 127.0.0.1:{PORTS[database]} ({args.workers} workers x {args.threads} threads)")
-    with gunicorn(database, state, args.workers, args.threads) as port:
-        for scenario in all_scenarios:
-            verify(port, scenario, state)
-            timings[scenario.key] = time_scenario(port, scenario, state, args, progress, database)
-        if args.series_concurrency:
-            log(f"== {database}: concurrent series inserts")
-            series = time_series(port, state, args, database)
+    if all_scenarios:
+        log(f"== {database}: gunicorn on 127.0.0.1:{PORTS[database]} ({args.workers} workers x {args.threads} "
+            "threads)")
+        with gunicorn(database, state, args.workers, args.threads) as (port, _):
+            for scenario in all_scenarios:
+                verify(port, scenario, state)
+                timings[scenario.key] = time_scenario(port, scenario, state, args, progress, database)
+    if args.series_concurrency:
+        costs = series_costs(database)
+        log(f"== {database}: per series insert (in-process, one client): server CPU {costs['server']:.2f} ms, "
+            f"database CPU {costs['database']:.2f} ms, counter lock held {costs['lock_hold']:.2f} ms")
+        log(f"== {database}: concurrent series inserts, gunicorn of their own ({args.series_workers} workers x "
+            f"{args.series_threads} threads)")
+        with gunicorn(database, state, args.series_workers, args.series_threads) as (port, server):
+            series = {**time_series(port, server, state, args, database), "costs": costs}
     return {"queries": queries, "cpu": cpu, "timings": timings, "series": series}
 
 
@@ -293,6 +361,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated scenario keys to time (default: every one; 'series': only the series inserts)")
     parser.add_argument("--series-concurrency", default="1,16",
                         help="client counts of the concurrent series inserts (empty: skip them)")
+    parser.add_argument("--series-workers", type=int, default=2 * (os.cpu_count() or 1),
+                        help="gunicorn workers serving the series inserts (a server of their own)")
+    parser.add_argument("--series-threads", type=int, default=1,
+                        help="threads per worker serving the series inserts (one: no GIL shared by two requests)")
     parser.add_argument("--cpu-requests", type=int, default=50, help="requests per round of the CPU measurement")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)

@@ -3,12 +3,14 @@ session's user, the write's own transaction (BEGIN, INSERT, COMMIT), the Link ch
 foreign key, and the answer taken from the instance written (no read back)."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, models
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
-from example_project.demo.models import Customer, Territory
+from example_project.demo.models import Customer, SalesOrder, SalesOrderItem, Territory
+from frappe_api.models import Series
 
-from .conftest import logged_in, server_messages
+from .conftest import assert_error, logged_in, server_messages
 from .factories import AdministratorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,12 +64,127 @@ def test_a_series_insert_with_child_rows_answers_what_a_read_answers_without_rea
     with CaptureQueriesContext(connection) as captured:
         response = client.post_json(path, body)
     statements = [query["sql"].split()[0].upper() for query in captured.captured_queries]
+    child_inserts = _child_inserts(captured)
     assert response.status_code == 200
     data = response.json()["data"]
     assert data["name"] == "SO-00002" and data["grand_total"] == 15.0
     assert [(row["idx"], row["item_code"], row["amount"], row["parentfield"]) for row in data["items"]] == [
         (1, "I1", 2.5, "items"), (2, "I2", 5.0, "items"), (3, "I3", 7.5, "items")]
     assert data == client.get(f"{path}/SO-00002").json()["data"]
-    # session, user, BEGIN, the customer (Sales Order has a validate hook), the counter, 1 + 3 INSERTs, COMMIT
-    assert statements == [
-        "SELECT", "SELECT", "BEGIN", "SELECT", "UPDATE", "INSERT", "INSERT", "INSERT", "INSERT", "COMMIT"]
+    # session, user, BEGIN, the customer (Sales Order has a validate hook), the counter, the order, its 3 rows in
+    # one INSERT, COMMIT
+    assert statements == ["SELECT", "SELECT", "BEGIN", "SELECT", "UPDATE", "INSERT", "INSERT", "COMMIT"]
+    assert len(child_inserts) == 1
+
+
+# --- child rows: one INSERT per table, or row by row when a model needs its own saves -----------------------
+
+ORDER = {"customer": "Acme", "transaction_date": "2025-01-01",
+         "items": [{"item_code": f"I{number}", "qty": number, "rate": "2.5"} for number in range(1, 4)]}
+ROW_FIELDS = ("idx", "item_code", "qty", "rate", "amount", "owner", "modified_by", "docstatus", "parent_id")
+
+
+def _child_inserts(captured):
+    """The INSERT statements into the Sales Order Item table among the captured ones."""
+    return [query["sql"] for query in captured.captured_queries
+            if query["sql"].upper().startswith("INSERT") and SalesOrderItem._meta.db_table in query["sql"]]
+
+
+def _stored_rows(name):
+    return list(SalesOrderItem.objects.filter(parent_id=name).order_by("idx").values(*ROW_FIELDS))
+
+
+def _insert_order(client, body=ORDER, path="/api/resource/Sales Order"):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post_json(path, body)
+    return response, captured
+
+
+@pytest.fixture
+def acme():
+    return Customer.objects.create(name="Acme", customer_name="Acme")
+
+
+def test_child_rows_go_in_one_insert_with_hash_names_and_the_rows_a_read_answers(client, acme):
+    response, captured = _insert_order(client)
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert len(_child_inserts(captured)) == 1
+    names = [row["name"] for row in data["items"]]
+    assert len(set(names)) == 3 and all(len(name) == 10 and name.isalnum() and name.islower() for name in names)
+    assert sorted(names) == sorted(SalesOrderItem.objects.filter(parent_id="SO-00001").values_list("name", flat=True))
+    assert data == client.get("/api/resource/Sales Order/SO-00001").json()["data"]
+
+
+@pytest.fixture
+def receiver_on_rows():
+    calls = []
+
+    def receiver(sender, instance, created, **kwargs):
+        calls.append((instance.item_code, created))
+
+    post_save.connect(receiver, sender=SalesOrderItem, weak=False, dispatch_uid="test_create_statements.rows")
+    yield calls
+    post_save.disconnect(sender=SalesOrderItem, dispatch_uid="test_create_statements.rows")
+
+
+def test_a_receiver_on_the_child_model_keeps_row_by_row_saves_and_the_same_stored_rows(client, acme,
+                                                                                      receiver_on_rows):
+    response, captured = _insert_order(client)
+    assert response.status_code == 200
+    assert len(_child_inserts(captured)) == 3
+    assert receiver_on_rows == [("I1", True), ("I2", True), ("I3", True)]
+    post_save.disconnect(sender=SalesOrderItem, dispatch_uid="test_create_statements.rows")
+    assert client.post_json("/api/resource/Sales Order", ORDER).status_code == 200
+    row_by_row, bulk = _stored_rows("SO-00001"), _stored_rows("SO-00002")
+    assert [{**row, "parent_id": None} for row in row_by_row] == [{**row, "parent_id": None} for row in bulk]
+    assert [row["amount"] for row in bulk] == [2.5, 5, 7.5]
+
+
+def test_a_child_model_with_its_own_save_is_saved_row_by_row(client, acme, monkeypatch):
+    saved = []
+
+    def save(self, *args, **kwargs):
+        saved.append(self.item_code)
+        return models.Model.save(self, *args, **kwargs)
+
+    monkeypatch.setattr(SalesOrderItem, "save", save)
+    response, captured = _insert_order(client)
+    assert response.status_code == 200
+    assert len(_child_inserts(captured)) == 3
+    assert saved == ["I1", "I2", "I3"]
+    assert [row["item_code"] for row in _stored_rows("SO-00001")] == ["I1", "I2", "I3"]
+
+
+def test_a_refused_bulk_insert_writes_again_row_by_row_under_the_same_series_name(client, acme, monkeypatch):
+    refused = []
+
+    def bulk_create(self, objs, *args, **kwargs):
+        refused.append(len(objs))
+        raise IntegrityError("refused by the test")
+
+    monkeypatch.setattr(models.QuerySet, "bulk_create", bulk_create)
+    response, captured = _insert_order(client)
+    assert response.status_code == 200
+    assert refused == [3] and len(_child_inserts(captured)) == 3
+    assert response.json()["data"]["name"] == "SO-00001"
+    assert Series.objects.get(name="SO-").current == 1
+    assert SalesOrder.objects.count() == 1 and len(_stored_rows("SO-00001")) == 3
+
+
+def test_an_invalid_row_is_refused_with_its_row_number_and_nothing_is_written(client, acme):
+    body = {**ORDER, "items": [{"item_code": "I1"}, {"item_code": "x" * 141}]}
+    response = client.post_json("/api/resource/Sales Order", body)
+    assert_error(response, 417, "CharacterLengthExceededError",
+                 "Row #2: Item code: Ensure this value has at most 140 characters (it has 141).")
+    assert not SalesOrder.objects.exists() and not SalesOrderItem.objects.exists()
+    assert not Series.objects.filter(name="SO-", current__gt=0).exists()
+
+
+def test_a_taken_parent_name_is_still_answered_before_an_invalid_row(client, acme):
+    assert client.post_json("/api/resource/Sales Order", ORDER).status_code == 200
+    body = {**ORDER, "name": "SO-00001", "items": [{"item_code": "x" * 141}]}
+    response = client.post_json("/api/v2/document/Sales Order", body)
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["type"] == "DuplicateEntryError"
+    assert len(_stored_rows("SO-00001")) == 3

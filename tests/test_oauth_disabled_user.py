@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
 from django.test import Client
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
+
+from example_project.demo.models import Customer, SalesOrder
+from example_project.demo.models import User as UserDocType
 
 from .conftest import logged_in
 from .factories import OAuthApplicationFactory, UserFactory
@@ -180,3 +184,14 @@ def test_editing_an_active_users_profile_keeps_their_tokens(admin_client, jane, 
     assert response.status_code == 200
     assert Client().get(WHO, **bearer(tokens["access_token"])).json() == {"message": "jane"}
     assert refresh(application, tokens["refresh_token"]).status_code == 200
+
+
+# --- the receiver listens to user models only --------------------------------------------------------------
+
+
+def test_the_revoking_receiver_runs_for_user_models_only():
+    """Saves of the user model and of the User DocType's proxy reach it; an insert of any other model does not
+    call it (it used to be called, and return early, for every save)."""
+    assert post_save.has_listeners(User) and post_save.has_listeners(UserDocType)
+    assert not post_save.has_listeners(Customer) and not post_save.has_listeners(SalesOrder)
+

@@ -154,25 +154,26 @@ def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
                ) -> tuple[Any, models.Model | None]:
     """``insert_doc``, answering the name and the instance written (None for a Single, which is saved).
 
-    In a transaction of its own, the Links ``values.deferrable_links`` names are left to the database's
-    foreign keys (no SELECT per Link); when the database refuses one, the write runs again with every Link
-    looked up, which answers Frappe's ``LinkValidationError``."""
+    In a transaction of its own, the write is optimistic: the Links ``values.deferrable_links`` names are left
+    to the database's foreign keys (no SELECT per Link), and the new rows of a child table go in one INSERT
+    (``tables.save`` with ``bulk``); when the database refuses, the write runs again with every Link looked up
+    and row by row, which answers Frappe's ``LinkValidationError`` or the error of the row at fault."""
     check_permission(meta, "create", user)
     if meta.options.issingle:
         return update_doc(meta, meta.doctype, data, user), None
     honour_client_name = honour_client_name and (meta.naming_rule == "hash" or may_set_names(user))
-    defer_links = not transaction.get_connection().in_atomic_block
+    optimistic = not transaction.get_connection().in_atomic_block
     for attempt in range(naming.HASH_ATTEMPTS):
         try:
             try:
                 return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name,
-                                                         skip_taken=attempt > 0, defer_links=defer_links))
+                                                         skip_taken=attempt > 0, optimistic=optimistic))
             except IntegrityError:
-                if not defer_links:
+                if not optimistic:
                     raise
-                defer_links = False
+                optimistic = False
                 return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name,
-                                                         skip_taken=attempt > 0, defer_links=False))
+                                                         skip_taken=attempt > 0, optimistic=False))
         except _GeneratedNameTaken as taken:
             exists = meta.model._default_manager.filter(**{meta.name.attname: taken.name}).exists()
             if attempt == naming.HASH_ATTEMPTS - 1 or not exists:
@@ -181,11 +182,13 @@ def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
 
 
 def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_name: bool, *,
-            skip_taken: bool = False, defer_links: bool = False) -> tuple[Any, models.Model]:
-    """The body of ``insert_doc``, inside its transaction (``skip_taken``: look up series names first)."""
+            skip_taken: bool = False, optimistic: bool = False) -> tuple[Any, models.Model]:
+    """The body of ``insert_doc``, inside its transaction (``skip_taken``: look up series names first;
+    ``optimistic``: Links left to the foreign keys, child rows written in bulk, database errors raised as they
+    are)."""
     instance = meta.model()
     attachments.check_write(meta, instance, data, user)
-    unchecked: set[str] | None = set() if defer_links else None
+    unchecked: set[str] | None = set() if optimistic else None
     values.apply_values(meta, instance, data, unchecked=unchecked)
     values.stamp(meta, instance, user, creating=True)
     rows = tables.prepare(meta, instance, data, user, creating=True)
@@ -217,6 +220,7 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     run_hooks(instance, ("before_insert", *BEFORE["save"]))
     check_makes_no_superuser(user, instance)
     values.full_clean(meta, instance, exclude, name_checked_by_insert=True)
+    tables.check(rows)
     if late_name is not None:
         setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, late_name())))
     try:
@@ -225,7 +229,7 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
         if meta.name.attname in exclude:
             raise _GeneratedNameTaken(getattr(instance, meta.name.attname), exc) from None
         raise
-    tables.save(meta, instance, rows)
+    tables.save(meta, instance, rows, bulk=optimistic)
     _write_virtual_tables(meta, instance, data, user)
     run_hooks(instance, ("after_insert", *AFTER["save"]))
     name = getattr(instance, meta.name.attname)

@@ -10,4 +10,7 @@ class FrappeOAuthConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, revocation  # noqa: F401 - registers the system checks and the revoking receiver
+        from . import checks  # noqa: F401 - registers the system checks
+        from .revocation import connect_revoking_receiver
+
+        connect_revoking_receiver()

@@ -15,6 +15,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -91,14 +92,21 @@ def revoke_used_code(code: str) -> bool:
 
 def revoke_on_disable_or_new_password(sender: type, instance: Any, created: bool = False, raw: bool = False,
                                       **kwargs: Any) -> None:
-    """``post_save`` of any user model (proxies such as the User DocType's included): revoke the user's tokens
-    when the user is disabled or was given a new password."""
-    if created or raw or not isinstance(instance, get_user_model()):
+    """``post_save`` of a user model (``connect_revoking_receiver``): revoke the user's tokens when the user is
+    disabled or was given a new password."""
+    if created or raw:
         return
     new_password = getattr(instance, "_password", None) is not None  # set_password() before this save
     if new_password or not getattr(instance, "is_active", True):
         revoke_user_tokens(instance)
 
 
-post_save.connect(revoke_on_disable_or_new_password, weak=False,
-                  dispatch_uid="frappe_api.oauth.revoke_on_disable_or_new_password")
+def connect_revoking_receiver() -> None:
+    """Connect ``revoke_on_disable_or_new_password`` to ``post_save`` of the user model and of every installed model
+    derived from it (proxies such as the User DocType's send their own class), and of nothing else: a save of any
+    other model does not call it."""
+    user_model = get_user_model()
+    for model in apps.get_models():
+        if issubclass(model, user_model):
+            post_save.connect(revoke_on_disable_or_new_password, sender=model, weak=False,
+                              dispatch_uid=f"frappe_api.oauth.revoke_on_disable_or_new_password:{model._meta.label}")
