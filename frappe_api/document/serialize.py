@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db import models
 
 from ..exceptions import FrappeAPIException, PermissionError
+from ..query import CompiledLists, Statement
 from ..query.values import converter_for
 from ..gate import all_rows_readable, link_target, readable_meta, readable_rows
 from ..meta import DocTypeMeta
@@ -23,10 +25,16 @@ def serialize_rows(meta: DocTypeMeta, queryset: models.QuerySet, *, include_null
 
     Keys: every readable field (null ones left out unless ``include_nulls``), then ``doctype``.
     """
+    return _documents(meta, queryset.values_list(*(api_field.lookup for api_field in meta.fields.values())),
+                      include_nulls)
+
+
+def _documents(meta: DocTypeMeta, rows: Any, include_nulls: bool) -> list[dict[str, Any]]:
+    """``values_list()`` rows of every field of ``meta`` as Frappe's documents (``serialize_rows``)."""
     api_fields = list(meta.fields.values())
     converters = [converter_for(api_field) for api_field in api_fields]
     documents = []
-    for row in queryset.values_list(*(api_field.lookup for api_field in api_fields)):
+    for row in rows:
         document: dict[str, Any] = {}
         for api_field, convert, value in zip(api_fields, converters, row):
             if value is None:
@@ -70,6 +78,31 @@ def attach_children(meta: DocTypeMeta, documents: list[dict[str, Any]], *, inclu
             document["doctype"] = doctype
 
 
+compiled_documents = CompiledLists()
+"""This process's document statements (``Statement.by_name``), one per DocType as a user reads it."""
+
+
+def _clear_compiled_documents(**kwargs: Any) -> None:
+    compiled_documents.clear()
+
+
+setting_changed.connect(_clear_compiled_documents, weak=False, dispatch_uid="frappe_api_clear_compiled_documents")
+
+
+def _document_statement(meta: DocTypeMeta) -> Statement | None:
+    """The statement reading one document of ``meta`` (these fields) by name, compiled the first time; None
+    when the DocType's reads cannot be kept (``Statement.by_name``), remembered as such."""
+    base = meta.queryset()
+    key = (id(meta), base.db)
+    statement = compiled_documents.get(key, registry.generation)
+    if statement is None:
+        lookups = [api_field.lookup for api_field in meta.fields.values()]
+        statement = Statement.by_name(base, meta, lambda placeholder: base.filter(
+            **{meta.name.lookup: placeholder}).values_list(*lookups)[:1]) or Statement.nothing(meta)
+        compiled_documents.put(key, registry.generation, statement)
+    return None if statement.sql is None else statement
+
+
 def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False, user: Any = None
                 ) -> dict[str, Any]:
     """The stored document with its child rows, in 1 + (table fields) queries; 404 when missing.
@@ -83,9 +116,22 @@ def read_values(meta: DocTypeMeta, name: Any, *, include_nulls: bool = False, us
         queryset = meta.queryset()[:1]
     else:
         stored = name_value(meta, name)
-        rows = meta.queryset() if user is None or all_rows_readable(meta, user) else readable_rows(meta, user)
+        if user is None or all_rows_readable(meta, user):
+            statement = _document_statement(meta)
+            if statement is not None:
+                documents = _documents(meta, statement.rows(stored), include_nulls)
+                return _completed(meta, name, stored, documents, include_nulls, user)
+            rows = meta.queryset()
+        else:
+            rows = readable_rows(meta, user)
         queryset = rows.filter(**{meta.name.lookup: stored})[:1]
     documents = serialize_rows(meta, queryset, include_nulls=include_nulls)
+    return _completed(meta, name, None if meta.options.issingle else stored, documents, include_nulls, user)
+
+
+def _completed(meta: DocTypeMeta, name: Any, stored: Any, documents: list[dict[str, Any]], include_nulls: bool,
+               user: Any) -> dict[str, Any]:
+    """The document read (``documents``, at most one) with its child rows; 403 or 404 when there is none."""
     if not documents:
         if user is not None and meta.queryset().filter(**{meta.name.lookup: stored}).exists():
             message = (f"You need the 'read' permission on <strong>{meta.doctype}</strong> {name} "
