@@ -46,14 +46,16 @@ def deferrable_links(meta: DocTypeMeta) -> frozenset[str]:
     with ``resolve_link`` to answer Frappe's ``LinkValidationError``. Nothing on a model with controller hooks
     (they may read the target before the database has checked it). The fields are worked out once per meta."""
     model = meta.model
-    if not connection.features.supports_foreign_keys or any(callable(getattr(model, hook, None))
-                                                           for hook in HOOKS_BEFORE_SAVE):
+    if any(callable(getattr(model, hook, None)) for hook in HOOKS_BEFORE_SAVE):
         return frozenset()
     return meta.once("deferrable_links", _links_with_foreign_keys)
 
 
 def _links_with_foreign_keys(meta: DocTypeMeta) -> frozenset[str]:
-    """The writable Link fields a foreign key alone can check (see ``deferrable_links``)."""
+    """The writable Link fields a foreign key alone can check (see ``deferrable_links``); none when the
+    database has no foreign keys."""
+    if not connection.features.supports_foreign_keys:
+        return frozenset()
     names = set()
     for api_field in meta.fields.values():
         model_field = api_field.model_field
