@@ -168,6 +168,16 @@ class DocTypeMeta:
     hidden_fields: Mapping[str, APIField] = field(default_factory=dict)
     """Fields of the DocType this user may not see (their permission level is not granted)."""
     user_variants: dict[Any, DocTypeMeta] = field(default_factory=dict, compare=False, repr=False)
+    derived: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """What ``once`` worked out from this meta's fields (a variant made with ``dataclasses.replace`` starts empty)."""
+
+    def once(self, key: str, work_out: Callable[[DocTypeMeta], Any]) -> Any:
+        """``work_out(self)``, computed at the first call for ``key`` and kept with this meta: for what depends only
+        on the DocType's fields and models, which a meta never changes (the registry builds a new one)."""
+        try:
+            return self.derived[key]
+        except KeyError:
+            return self.derived.setdefault(key, work_out(self))
 
     @property
     def permissions(self) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from frappe_api.api.renderers import dumps
 
@@ -109,3 +110,16 @@ def test_renderer_writes_frappe_value_formats(settings):
     }
     assert json.loads(dumps(value)) == {"datetime": "2024-05-01 10:11:12.000000", "date": "2024-05-01",
                                         "time": "09:30:00", "decimal": 12.5}
+
+
+def test_renderer_writes_datetimes_in_the_current_time_zone_with_six_decimals():
+    utc = datetime.timezone.utc
+    value = {"aware": [datetime.datetime(2024, 5, 1, 10, 11, 12, 345, tzinfo=utc),
+                       datetime.datetime(2024, 12, 31, 20, 0, tzinfo=utc)],
+             "naive": datetime.datetime(2024, 5, 1, 10, 11, 12),
+             "early": datetime.datetime(999, 1, 2, 3, 4, 5, 6)}
+    with timezone.override("Asia/Kathmandu"):
+        assert json.loads(dumps(value)) == {
+            "aware": ["2024-05-01 15:56:12.000345", "2025-01-01 01:45:00.000000"],
+            "naive": "2024-05-01 10:11:12.000000",
+            "early": datetime.datetime(999, 1, 2, 3, 4, 5, 6).strftime("%Y-%m-%d %H:%M:%S.%f")}

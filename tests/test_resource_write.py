@@ -157,6 +157,21 @@ def test_a_generated_hash_name_another_row_has_is_replaced_by_a_new_one(admin_cl
     assert sorted(ToDo.objects.values_list("name", flat=True)) == ["fresh00000", "taken00000"]
 
 
+@pytest.mark.parametrize("path", ["/api/resource/ToDo", "/api/v2/document/ToDo"])
+def test_generated_hash_names_are_ten_lowercase_letters_or_digits_and_distinct(admin_client, path):
+    names = []
+    for number in range(100):
+        response = admin_client.post_json(path, {"description": f"hash {number}"})
+        assert response.status_code == 200
+        names.append(response.json()["data"]["name"])
+    alphabet = set("abcdefghijklmnopqrstuvwxyz0123456789")
+    assert all(len(name) == 10 and set(name) <= alphabet for name in names)
+    assert len(set(names)) == 100
+    assert sorted(ToDo.objects.values_list("name", flat=True)) == sorted(names)
+    # over 1,000 characters every one of the 36 turns up (a draw that skipped some would miss them)
+    assert set("".join(names)) == alphabet
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2", b'{"a": ', b"\xff\xfe"])
 def test_create_with_malformed_json_is_417_not_500(admin_client, body):
     response = admin_client.post("/api/resource/ToDo", body, content_type="application/json")

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user, login
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
+from django.utils.functional import LazyObject, empty
 from django.utils.module_loading import import_string
 from rest_framework import authentication
 
@@ -71,6 +72,14 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_active", False))
 
 
+def _unwrapped(user: Any) -> Any:
+    """The user behind Django's lazy ``request.user`` once it is loaded: the request's user from here on (DRF sets
+    it on the Django request too), so the many reads of its attributes a request makes skip the proxy."""
+    if isinstance(user, LazyObject) and user._wrapped is not empty:
+        return user._wrapped
+    return user
+
+
 class SessionAuthentication(authentication.BaseAuthentication):
     """The Django session (cookie ``SESSION_COOKIE_NAME``, ``sid`` for Frappe clients, or a ``sid`` parameter)."""
 
@@ -86,7 +95,7 @@ class SessionAuthentication(authentication.BaseAuthentication):
                 django_request.frappe_session_expired = True
             return None
         enforce_csrf(request)
-        return user, None
+        return _unwrapped(user), None
 
     def _user_from_sid_parameter(self, request: HttpRequest) -> Any:
         sid = sid_parameter(request)

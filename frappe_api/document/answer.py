@@ -12,9 +12,9 @@ from django.db import models
 
 from ..exceptions import PermissionError
 from ..gate import all_rows_readable, readable_meta
-from ..meta import DocTypeMeta
+from ..meta import APIField, DocTypeMeta
 from ..permissions import has_permission
-from ..query.values import converter_for
+from ..query.values import Converter, converter_for
 from ..registry import registry
 from .lifecycle import create_doc
 from .serialize import get_doc
@@ -83,15 +83,15 @@ def instance_document(meta: DocTypeMeta, instance: models.Model, *, include_null
     """The document ``serialize_rows`` would read for ``instance`` just saved, from its attributes; None when
     a value is not known without a query (a computed field, an expression, a Link target not loaded) or the
     database may spell it otherwise (JSON, whose keys PostgreSQL reorders)."""
+    fields = meta.once("answered_fields", _answered_fields)
+    if fields is None:
+        return None
     document: dict[str, Any] = {}
-    for api_field in meta.fields.values():
-        model_field = api_field.model_field
-        if model_field is None or isinstance(model_field, models.JSONField):  # computed; a database's key order
-            return None
+    for api_field, model_field, through_target, convert in fields:
         value = getattr(instance, model_field.attname)
         if hasattr(value, "resolve_expression"):
             return None
-        if api_field.is_link and value is not None and api_field.lookup != model_field.attname:
+        if through_target and value is not None:
             if not model_field.is_cached(instance):
                 return None
             target = model_field.get_cached_value(instance)
@@ -107,7 +107,20 @@ def instance_document(meta: DocTypeMeta, instance: models.Model, *, include_null
             value = _as_stored(model_field, value)
         except (DjangoValidationError, TypeError, ValueError):
             return None
-        convert = converter_for(api_field)
         document[api_field.fieldname] = convert(value) if convert else value
     document["doctype"] = meta.doctype
     return document
+
+
+def _answered_fields(meta: DocTypeMeta) -> tuple[tuple[APIField, models.Field, bool, Converter | None], ...] | None:
+    """Per field ``instance_document`` answers: the API field, its model field, whether the value is read from
+    the Link's target (a name other than its key) and the value's conversion; None when a field has no value on
+    the instance (computed) or one the database may spell otherwise (JSON)."""
+    fields = []
+    for api_field in meta.fields.values():
+        model_field = api_field.model_field
+        if model_field is None or isinstance(model_field, models.JSONField):
+            return None
+        fields.append((api_field, model_field, api_field.is_link and api_field.lookup != model_field.attname,
+                       converter_for(api_field)))
+    return tuple(fields)

@@ -44,10 +44,17 @@ def deferrable_links(meta: DocTypeMeta) -> frozenset[str]:
     target read through a plain ``Manager``, with no choices, validators or model checks on it: the INSERT
     (MySQL) or the COMMIT (PostgreSQL, SQLite) refuses a name that does not exist, and the caller writes again
     with ``resolve_link`` to answer Frappe's ``LinkValidationError``. Nothing on a model with controller hooks
-    (they may read the target before the database has checked it)."""
+    (they may read the target before the database has checked it). The fields are worked out once per meta."""
     model = meta.model
-    if not connection.features.supports_foreign_keys or any(callable(getattr(model, hook, None))
-                                                           for hook in HOOKS_BEFORE_SAVE):
+    if any(callable(getattr(model, hook, None)) for hook in HOOKS_BEFORE_SAVE):
+        return frozenset()
+    return meta.once("deferrable_links", _links_with_foreign_keys)
+
+
+def _links_with_foreign_keys(meta: DocTypeMeta) -> frozenset[str]:
+    """The writable Link fields a foreign key alone can check (see ``deferrable_links``); none when the
+    database has no foreign keys."""
+    if not connection.features.supports_foreign_keys:
         return frozenset()
     names = set()
     for api_field in meta.fields.values():
@@ -57,7 +64,7 @@ def deferrable_links(meta: DocTypeMeta) -> frozenset[str]:
         target = api_field.link_model
         if not model_field.db_constraint or api_field.link_name_field != target._meta.pk.name \
                 or type(target._default_manager) is not models.Manager or model_field.remote_field.limit_choices_to \
-                or model_field.validators or model_field.choices or in_model_checks(model, model_field):
+                or model_field.validators or model_field.choices or in_model_checks(meta.model, model_field):
             continue
         names.add(api_field.fieldname)
     return frozenset(names)
@@ -189,18 +196,24 @@ def loaded_links(meta: DocTypeMeta, instance: models.Model) -> set[str]:
     """Link fields holding a target just read from the database (``resolve_link``): Django's validation would
     only query for that row again. Links with choices, validators or in a model check stay validated."""
     names = set()
-    for api_field in meta.fields.values():
-        model_field = api_field.model_field
-        if not api_field.is_link or not model_field.is_cached(instance):
+    for model_field in meta.once("links_checked_by_loading", _links_checked_by_loading):
+        if not model_field.is_cached(instance):
             continue
         target = model_field.get_cached_value(instance)
-        if target is None or target._state.adding or model_field.remote_field.limit_choices_to \
-                or model_field.validators or model_field.choices:
+        if target is None or target._state.adding:
             continue
-        if getattr(target, model_field.target_field.attname) == getattr(instance, model_field.attname) \
-                and not in_model_checks(instance, model_field):
+        if getattr(target, model_field.target_field.attname) == getattr(instance, model_field.attname):
             names.add(model_field.name)
     return names
+
+
+def _links_checked_by_loading(meta: DocTypeMeta) -> tuple[models.Field, ...]:
+    """The Link model fields whose only check is that the target exists (see ``loaded_links``)."""
+    return tuple(
+        api_field.model_field for api_field in meta.fields.values()
+        if api_field.is_link and not (api_field.model_field.remote_field.limit_choices_to
+                                      or api_field.model_field.validators or api_field.model_field.choices)
+        and not in_model_checks(meta.model, api_field.model_field))
 
 
 def full_clean(meta: DocTypeMeta, instance: models.Model, exclude: set[str] | None = None, *,
