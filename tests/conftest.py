@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
@@ -96,6 +97,14 @@ def logged_in(user) -> APIClient:
     client = APIClient()
     client.force_login(user)
     return client
+
+
+def client_for(username: str, *roles: str) -> APIClient:
+    """A client logged in as a new user ``username`` holding ``roles`` (created when missing)."""
+    user = UserFactory(username=username)
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return logged_in(user)
 
 
 @pytest.fixture

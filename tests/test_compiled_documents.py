@@ -4,7 +4,6 @@ run with each name asked for; only for readers of every row, with the same JSON 
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +14,8 @@ from frappe_api.models import DocPerm
 from frappe_api.query import Statement
 from frappe_api.registry import registry
 
-from .conftest import APIClient
-from .factories import ToDoFactory, UserFactory
+from .conftest import client_for
+from .factories import ToDoFactory
 from .test_read_gate import change_options, restore_options
 
 pytestmark = pytest.mark.django_db
@@ -36,22 +35,6 @@ def todos(db):
                 owner="alice")
     ToDoFactory(name="second", description="Two", status="Closed", date=None, modified=modified, owner="bob")
     ToDoFactory(name="it's 100%", description="Quoted", status="Open", owner="bob")
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def without_statements(monkeypatch):
-    context = monkeypatch.context()
-    patched = context.__enter__()
-    patched.setattr(Statement, "by_name", classmethod(lambda cls, queryset, meta, compile_for: None))
-    return context
 
 
 @pytest.mark.parametrize("path", ["/api/resource/ToDo/first", "/api/resource/ToDo/second",

@@ -5,7 +5,6 @@ import datetime
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +14,8 @@ from frappe_api.document import listing
 from frappe_api.query import Statement
 from frappe_api.registry import registry
 
-from .conftest import APIClient
-from .factories import CustomerFactory, NoteFactory, ToDoFactory, UserFactory
+from .conftest import client_for
+from .factories import CustomerFactory, NoteFactory, ToDoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,15 +46,6 @@ def rows(db):
                     date=datetime.date(2026, 1, number + 1) if number % 2 else None)
     NoteFactory(name="note-1", title="Public", public=True)
     NoteFactory(name="note-2", title="Private")
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("path", LISTS)

@@ -6,27 +6,17 @@ import dataclasses
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 
 from frappe_api import registry as registry_module
 from frappe_api.models import DocPerm
 from frappe_api.registry import registry
 
-from .conftest import APIClient
-from .factories import CustomerFactory, UserFactory
+from .conftest import APIClient, client_for
+from .factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 RV = "/api/method/frappe.desk.reportview"
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

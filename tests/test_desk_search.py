@@ -6,14 +6,13 @@ import dataclasses
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db.models import Q
 
 from frappe_api import registry as registry_module
 from frappe_api.models import DocPerm, DocType
 from frappe_api.registry import registry
 
-from .conftest import APIClient
+from .conftest import APIClient, client_for
 from .factories import CustomerFactory, NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +35,6 @@ def options():
     yield change
     registry_module._code_options.update(originals)
     registry.invalidate()
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

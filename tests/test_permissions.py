@@ -10,19 +10,10 @@ from example_project.demo.models import Customer, Note, SalesOrder, ToDo
 from frappe_api.models import DocPerm, DocType
 from frappe_api.registry import registry
 
-from .conftest import APIClient, server_messages
+from .conftest import client_for, server_messages
 from .factories import CustomerFactory, NoteFactory, ToDoFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

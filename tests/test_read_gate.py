@@ -19,19 +19,10 @@ from frappe_api import registry as registry_module
 from frappe_api.models import DocPerm
 from frappe_api.registry import registry
 
-from .conftest import APIClient, server_messages
-from .factories import CustomerFactory, UserFactory
+from .conftest import client_for, server_messages
+from .factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def change_options(doctype, **changes):

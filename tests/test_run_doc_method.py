@@ -4,29 +4,19 @@
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 
 import frappe_api
 from example_project.demo.models import SalesOrder, ToDo
 from frappe_api import whitelist
 from frappe_api.registry import registry
 
-from .conftest import APIClient
+from .conftest import APIClient, client_for
 from .factories import CustomerFactory, NoteFactory, ToDoFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 NAMES = ["run_doc_method", "frappe.handler.run_doc_method", "runserverobj", "frappe.handler.runserverobj",
          "frappe.desk.form.run_method.runserverobj"]
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def stored_doc(client, name):

@@ -5,14 +5,13 @@ keeps them."""
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from example_project.demo.models import Customer
 from frappe_api.models import Comment, File
 
-from .conftest import APIClient
-from .factories import NoteFactory, ToDoFactory, UserFactory
+from .conftest import client_for
+from .factories import NoteFactory, ToDoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +20,6 @@ pytestmark = pytest.mark.django_db
 def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def upload(client, name="a.txt", content=b"hello", **fields):

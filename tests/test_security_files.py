@@ -3,7 +3,6 @@ shown inline, a File row cannot be pointed at someone else's bytes, and private 
 read permission (if_owner and permission_query included)."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
@@ -12,8 +11,7 @@ import frappe_api
 from example_project.demo.models import Customer
 from frappe_api.models import File
 
-from .conftest import APIClient, server_messages
-from .factories import UserFactory
+from .conftest import APIClient, client_for, server_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +27,6 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def upload(client, name, content, content_type="text/plain", **fields):

@@ -2,26 +2,16 @@
 rolled back, and the built-in writers are refused on GET."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from example_project.demo.models import Note, ToDo
 from frappe_api import whitelist
 from frappe_api.models import Comment
 
 from . import rpc_methods  # noqa: F401 - registers the test methods
-from .conftest import APIClient
-from .factories import NoteFactory, ToDoFactory, UserFactory
+from .conftest import client_for
+from .factories import NoteFactory, ToDoFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def _touch(self) -> str:

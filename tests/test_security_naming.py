@@ -2,28 +2,18 @@
 characters; NUL in any value is a 417 on every database."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from example_project.demo.models import SalesOrder, ToDo
 from frappe_api.models import Series
 
-from .conftest import APIClient
-from .factories import CustomerFactory, ToDoFactory, UserFactory
+from .conftest import client_for
+from .factories import CustomerFactory, ToDoFactory
 
 pytestmark = pytest.mark.django_db
 
 ORDER = {"customer": "Acme", "transaction_date": "2024-01-01", "items": [{"item_code": "A", "qty": 1, "rate": 1}]}
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

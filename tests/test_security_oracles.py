@@ -1,21 +1,11 @@
 """A caller without the DocType's right learns nothing of which names exist, nor any stored value."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from .conftest import APIClient
+from .conftest import client_for
 from .factories import NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
-
 
 @pytest.fixture
 def outsider():

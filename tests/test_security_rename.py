@@ -3,28 +3,18 @@
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db.models import Q
 
 import frappe_api
 from example_project.demo.models import Customer, Note, ToDo
 from frappe_api.registry import registry
 
-from .conftest import APIClient
-from .factories import CustomerFactory, NoteFactory, ToDoFactory, UserFactory
+from .conftest import client_for
+from .factories import CustomerFactory, NoteFactory, ToDoFactory
 
 pytestmark = pytest.mark.django_db
 
 FULL = {"read": 1, "write": 1, "create": 1, "delete": 1}
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def _own_team(user):

@@ -2,25 +2,15 @@
 (the whole document, standard fields included) and child-table rows saved through their parent."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from example_project.demo.models import SalesOrder, SalesOrderItem, ToDo
 
-from .conftest import APIClient
-from .factories import CustomerFactory, ToDoFactory, UserFactory
+from .conftest import client_for
+from .factories import CustomerFactory, ToDoFactory
 
 pytestmark = pytest.mark.django_db
 
 SET_VALUE = "/api/method/frappe.client.set_value"
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def read(client, doctype, name):

@@ -4,25 +4,15 @@ carries the list of its child rows with those fields, only under parents the use
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 
 from frappe_api.models import DocPerm
 
-from .conftest import APIClient
-from .factories import CustomerFactory, UserFactory
+from .conftest import APIClient, client_for
+from .factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v2/document/Sales Order"
-
-
-def client_for(username, *roles):
-    user = UserFactory(username=username)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def create_order(client, customer, items):

@@ -10,7 +10,7 @@ class FrappeOAuthConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system checks
-        from .revocation import connect_revoking_receiver
+        # Here, not at the top: importing them loads models, and this module is imported before models are ready.
+        from . import checks, revocation  # noqa: F401 - checks registers the system checks
 
-        connect_revoking_receiver()
+        revocation.connect_revoking_receiver()

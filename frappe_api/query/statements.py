@@ -69,8 +69,17 @@ class Statement:
         """The statement of a compiled list of ``meta``, or None when it cannot be kept: child rows or expanded
         Links (more queries), an empty or annotated query, composite columns, or a Django without the
         compiler API this relies on."""
-        query, alias = compiled.queryset.query, compiled.queryset.db
-        if compiled.children or compiled.expand or query.annotation_select or query.extra_select:
+        if compiled.children or compiled.expand:
+            return None
+        return cls._compiled(compiled.queryset, meta, keys=compiled.keys, converters=compiled.converters,
+                             as_dict=compiled.as_dict)
+
+    @classmethod
+    def _compiled(cls, queryset: QuerySet, meta: DocTypeMeta, **shape: Any) -> Statement | None:
+        """The statement of ``queryset`` as ``values_list()`` would run it, or None when it cannot be kept: an
+        empty or annotated query, composite columns, or a Django without the compiler API this relies on."""
+        query, alias = queryset.query, queryset.db
+        if query.annotation_select or query.extra_select:
             return None
         compiler = query.get_compiler(using=alias)
         if not all(callable(getattr(compiler, name, None)) for name in _COMPILER_API):
@@ -87,8 +96,7 @@ class Statement:
         if has_composite is not None and has_composite(expressions):
             return None
         return cls(alias, sql, tuple(params), meta, query=query, expressions=expressions,
-                   width=col_count if getattr(compiler, "has_extra_select", False) else None,
-                   keys=compiled.keys, converters=compiled.converters, as_dict=compiled.as_dict)
+                   width=col_count if getattr(compiler, "has_extra_select", False) else None, **shape)
 
     @classmethod
     def counting(cls, queryset: QuerySet, meta: DocTypeMeta) -> tuple[int, Statement | None]:
@@ -121,28 +129,11 @@ class Statement:
                 or model_field.get_internal_type() not in _TEXT_NAMES:
             return None
         placeholder = f"frappe-api-placeholder-{secrets.token_hex(16)}"
-        compiled = compile_for(placeholder)
-        query, alias = compiled.query, compiled.db
-        if query.annotation_select or query.extra_select:
+        statement = cls._compiled(compile_for(placeholder), meta)
+        if statement is None or [index for index, param in enumerate(statement.params)
+                                 if param == placeholder] != [len(statement.params) - 1]:
             return None
-        compiler = query.get_compiler(using=alias)
-        if not all(callable(getattr(compiler, name, None)) for name in _COMPILER_API):
-            return None
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return None
-        select, col_count = getattr(compiler, "select", None), getattr(compiler, "col_count", None)
-        if not sql or select is None or col_count is None \
-                or [index for index, param in enumerate(params) if param == placeholder] != [len(params) - 1]:
-            return None
-        expressions = tuple(column[0] for column in select[:col_count])
-        has_composite = getattr(compiler, "has_composite_fields", None)
-        if has_composite is not None and has_composite(expressions):
-            return None
-        statement = cls(alias, sql, tuple(params), meta, query=query, expressions=expressions,
-                        width=col_count if getattr(compiler, "has_extra_select", False) else None)
-        statement.slot = len(params) - 1
+        statement.slot = len(statement.params) - 1
         return statement
 
     @classmethod
