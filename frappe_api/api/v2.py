@@ -79,7 +79,9 @@ class DocumentListView(V2View):
 
         answer = listing.get_list(meta, read_query, request.user, parent=args.get("parent"),
                                   count="count" in str(args.get("include") or ""))
-        body: dict[str, Any] = {"data": answer.rows[:limit], "has_next_page": len(answer.rows) > limit}
+        rows, has_next_page = answer.rows, len(answer.rows) > limit
+        del rows[limit:]  # in place: the rows keep their type (``PlainRows`` renders faster)
+        body: dict[str, Any] = {"data": rows, "has_next_page": has_next_page}
         if answer.count is not None:
             body["count"] = answer.count
         if answer.debug is not None:

@@ -24,8 +24,9 @@ from .errors import (
 from .params import ListQuery, QueryConfig, list_query, parse_bool, parse_int, parse_json_param
 from .resolver import DocTypeResolver, Unrestricted
 from .statements import CompiledLists, Statement
+from .values import PlainRows
 
 __all__ = ["CompiledList", "CompiledLists", "Compiler", "DocTypeResolver", "IllegalQuery", "InvalidFilter",
-           "InvalidParameter", "InvalidValue", "LimitExceeded", "ListQuery", "NameNotPermitted", "QueryConfig",
+           "InvalidParameter", "InvalidValue", "LimitExceeded", "ListQuery", "NameNotPermitted", "PlainRows", "QueryConfig",
            "QueryError", "Statement", "Unrestricted", "compile_list", "fetch_rows", "fetch_rows_with_debug",
            "filter_queryset", "list_query", "parse_bool", "parse_int", "parse_json_param"]

@@ -27,7 +27,7 @@ from .errors import IllegalQuery, InvalidParameter, NameNotPermitted
 from .filters import ORM_VALUE_ERRORS, TIME_RELATIVE_OPERATORS, compile_conditions, normalize_filters, resolve_field
 from .params import ChildFields, ListQuery, QueryConfig
 from .resolver import DocTypeResolver
-from .values import Converter, converter_for
+from .values import Converter, PlainRows, converter_for, plain_column
 
 _ALIAS_RE = re.compile(r"^(?P<expr>.+?)\s+as\s+(?P<alias>[A-Za-z_][A-Za-z0-9_]*)$", re.IGNORECASE | re.DOTALL)
 _QUALIFIED_RE = re.compile(r"^`?tab(?P<doctype>[^`.]+)`?\.`?(?P<field>[^`.]+)`?$")
@@ -66,6 +66,9 @@ class CompiledList:
     """Child-row columns (``{table: [fields]}``), read after the parent rows (whose pk ends each tuple)."""
     time_relative: bool = False
     """Whether a filter's SQL parameters depend on today's date (``timespan``, ``between``...)."""
+    plain: bool = False
+    """Whether every column holds values ``PlainRows`` may hold (``plain_column``; a count too): its rows are
+    answered as ``PlainRows``."""
 
 
 class Compiler:
@@ -329,8 +332,11 @@ def compile_list(meta: DocTypeMeta, query: ListQuery, resolver: DocTypeResolver,
                        if (convert := converter_for(item.api_field)) is not None)
     keys = tuple(item.key for item in items) + tuple(column.key for column in children)
     expand_at = tuple((keys.index(fieldname), target) for fieldname, target in expand_targets)
+    plain = not children and not expand_at and all(
+        isinstance(item.aggregate, Count) if item.aggregate is not None else plain_column(meta.model, item.lookup)
+        for item in items)
     return CompiledList(queryset, keys, converters, query.as_dict, resolver, matching, expand_at, children,
-                        compiler.time_relative)
+                        compiler.time_relative, plain)
 
 
 def _expand(rows: list[list[Any]], expand: tuple[tuple[int, DocTypeMeta], ...], resolver: DocTypeResolver) -> None:
@@ -354,7 +360,8 @@ def fetch_rows(compiled: CompiledList) -> list[dict[str, Any]] | list[list[Any]]
         rows = [list(row) for row in rows]
         _convert(rows, compiled.converters)
         _expand(rows, compiled.expand, compiled.resolver)
-    return shape_rows(rows, compiled.keys, () if compiled.expand else compiled.converters, compiled.as_dict)
+    return shape_rows(rows, compiled.keys, () if compiled.expand else compiled.converters, compiled.as_dict,
+                      plain=compiled.plain)
 
 
 def _convert(rows: list[list[Any]], converters: tuple[tuple[int, Converter], ...]) -> None:
@@ -364,15 +371,14 @@ def _convert(rows: list[list[Any]], converters: tuple[tuple[int, Converter], ...
 
 
 def shape_rows(rows: list[Any], keys: tuple[str, ...], converters: tuple[tuple[int, Converter], ...],
-               as_dict: bool) -> list[dict[str, Any]] | list[list[Any]]:
+               as_dict: bool, *, plain: bool = False) -> list[dict[str, Any]] | list[list[Any]]:
     """``values_list()`` rows as Frappe answers them: each value converted (``converters``), then dicts of
-    ``keys``, or lists with ``as_dict=0``."""
+    ``keys``, or lists with ``as_dict=0``; a ``PlainRows`` when ``plain``."""
     if converters:
         rows = [list(row) for row in rows]
         _convert(rows, converters)
-    if not as_dict:
-        return [list(row) for row in rows]
-    return [dict(zip(keys, row)) for row in rows]
+    shaped = [list(row) for row in rows] if not as_dict else [dict(zip(keys, row)) for row in rows]
+    return PlainRows(shaped) if plain else shaped
 
 
 def fetch_rows_with_debug(compiled: CompiledList) -> tuple[list[Any], list[str]]:

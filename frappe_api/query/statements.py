@@ -42,11 +42,12 @@ class Statement:
     selected expressions (their converters) and how its rows become Frappe's (``shape_rows``)."""
 
     __slots__ = ("alias", "as_dict", "converters", "expressions", "keys", "meta", "params", "query", "slot",
-                 "sql", "width", "_converting", "_lock")
+                 "plain", "sql", "width", "_converting", "_lock")
 
     def __init__(self, alias: str, sql: str | None, params: tuple[Any, ...], meta: DocTypeMeta, *, query: Any = None,
                  expressions: tuple[Any, ...] = (), width: int | None = None, keys: tuple[str, ...] = (),
-                 converters: tuple[tuple[int, Converter], ...] = (), as_dict: bool = True) -> None:
+                 converters: tuple[tuple[int, Converter], ...] = (), as_dict: bool = True, plain: bool = False
+                 ) -> None:
         self.alias = alias
         self.sql = sql
         self.params = params
@@ -59,6 +60,8 @@ class Statement:
         self.keys = keys
         self.converters = converters
         self.as_dict = as_dict
+        self.plain = plain
+        """Whether a list's rows are answered as ``PlainRows`` (``CompiledList.plain``)."""
         self.slot: int | None = None
         """A document statement's parameter holding the name (``by_name``), else None."""
         self._converting: weakref.WeakKeyDictionary[Any, tuple[Any, list[Any]]] = weakref.WeakKeyDictionary()
@@ -72,7 +75,7 @@ class Statement:
         if compiled.children or compiled.expand:
             return None
         return cls._compiled(compiled.queryset, meta, keys=compiled.keys, converters=compiled.converters,
-                             as_dict=compiled.as_dict)
+                             as_dict=compiled.as_dict, plain=compiled.plain)
 
     @classmethod
     def _compiled(cls, queryset: QuerySet, meta: DocTypeMeta, **shape: Any) -> Statement | None:
@@ -169,7 +172,7 @@ class Statement:
 
     def fetch(self) -> list[dict[str, Any]] | list[list[Any]]:
         """A list's rows, as ``fetch_rows`` answers them (one SQL statement)."""
-        return shape_rows(self.rows(), self.keys, self.converters, self.as_dict)
+        return shape_rows(self.rows(), self.keys, self.converters, self.as_dict, plain=self.plain)
 
     def count(self) -> int:
         """A count's number (one SQL statement)."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import timezone
@@ -82,6 +83,43 @@ def to_python(api_field: APIField, value: Any, *, model_field: Any = None) -> An
 
 def _to_check(value: Any) -> Any:
     return None if value is None else int(value)
+
+
+_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.FloatField,
+                 models.DecimalField, models.UUIDField, models.DateField)
+
+
+class PlainRows(list):  # type: ignore[type-arg]
+    """Rows (dicts or lists) holding no value the renderer must spell for Frappe itself: no datetime, time or
+    duration, only text, numbers, booleans, None, dates, Decimals and UUIDs, which JSON writes as Frappe does
+    with no per-value call (a list of 500 rows renders about five times faster). Answered by a list whose
+    every column is such a field (``plain_column``)."""
+
+    __slots__ = ()
+
+
+def plain_column(model: type[models.Model], lookup: Any) -> bool:
+    """Whether the column ``lookup`` (an ORM path from ``model``, through relations) holds values ``PlainRows``
+    may hold: a built-in text, number, boolean, UUID or date field (not a date-time) converting nothing on
+    read. Anything else, an annotation or a custom field among them, is not."""
+    if not isinstance(lookup, str):
+        return False
+    model_field: Any = None
+    for part in lookup.split("__"):
+        if model_field is not None:
+            model = model_field.related_model
+            if model is None:
+                return False
+        try:
+            model_field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+    while model_field.is_relation:
+        if not model_field.concrete or model_field.many_to_many or model_field.one_to_many:
+            return False
+        model_field = model_field.target_field
+    return isinstance(model_field, _PLAIN_FIELDS) and not isinstance(model_field, models.DateTimeField) \
+        and getattr(type(model_field), "from_db_value", None) is None
 
 
 def converter_for(api_field: APIField | None) -> Converter | None:
