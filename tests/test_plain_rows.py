@@ -157,3 +157,26 @@ def test_only_dicts_of_plain_rows_and_scalars_skip_the_datetime_path(default_cal
         b'{"data":[{"date":"2026-01-02"}],"at":"2026-01-02 03:04:05.000006"}'
     assert renderers.dumps({"data": [{"date": day}]}) == b'{"data":[{"date":"2026-01-02"}]}'
     assert default_calls == [day, day]  # the general path (its datetimes spelt by ``dumps``)
+
+
+def test_every_field_of_every_doctype_answers_the_same_bytes_either_way(admin_client, todos, monkeypatch):
+    customer = CustomerFactory(customer_name="Acme")
+    order = SalesOrder.objects.create(name="SO-1", customer=customer, transaction_date=datetime.date(2026, 5, 6),
+                                      delivery_time=datetime.time(9, 30, 1, 5), modified=MODIFIED)
+    order.items.create(name="SO-1-1", item_code="X", qty=2, discount_percentage=1.5, modified=MODIFIED)
+    checked = 0
+    for doctype in registry.doctypes():
+        meta = registry.get(doctype)
+        if meta.options.istable or meta.options.issingle:
+            continue
+        for fieldname in meta.fields:
+            path = f"/api/resource/{doctype}?fields={json.dumps(['name', fieldname])}&order_by=name asc"
+            listing.compiled_lists.clear()
+            answer = admin_client.get(path)
+            with monkeypatch.context() as patched:
+                patched.setattr(renderers, "_plain", lambda data: False)
+                listing.compiled_lists.clear()
+                general = admin_client.get(path)
+            assert (answer.status_code, answer.content) == (general.status_code, general.content), path
+            checked += answer.status_code == 200
+    assert checked > 40
