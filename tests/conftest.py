@@ -10,11 +10,22 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
+from frappe_api.document import listing, serialize
 from frappe_api.models import DocPerm
 from frappe_api.oauth.settings import CLIENT_SECRET_HASHER
 from frappe_api.registry import registry
 
 from .factories import AdministratorFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_statements():
+    """Every test starts and ends with no kept list, count or document statement (they live per process)."""
+    listing.compiled_lists.clear()
+    serialize.compiled_documents.clear()
+    yield
+    listing.compiled_lists.clear()
+    serialize.compiled_documents.clear()
 
 
 REDIS_SERVER = os.environ.get("FRAPPE_API_TEST_REDIS", "redis://127.0.0.1:6379")

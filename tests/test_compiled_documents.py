@@ -21,13 +21,6 @@ from .test_read_gate import change_options, restore_options
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_store():
-    serialize.compiled_documents.clear()
-    yield
-    serialize.compiled_documents.clear()
-
-
 @pytest.fixture
 def todos(db):
     modified = timezone.make_aware(datetime.datetime(2026, 3, 4, 5, 6, 7, 891011), datetime.timezone.utc)

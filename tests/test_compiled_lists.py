@@ -30,13 +30,6 @@ LISTS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _empty_store():
-    listing.compiled_lists.clear()
-    yield
-    listing.compiled_lists.clear()
-
-
 @pytest.fixture
 def rows(db):
     now = timezone.now()

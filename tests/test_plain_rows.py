@@ -26,13 +26,6 @@ pytestmark = pytest.mark.django_db
 MODIFIED = timezone.make_aware(datetime.datetime(2026, 3, 4, 5, 6, 7, 891011), datetime.timezone.utc)
 
 
-@pytest.fixture(autouse=True)
-def _empty_store():
-    listing.compiled_lists.clear()
-    yield
-    listing.compiled_lists.clear()
-
-
 @pytest.fixture
 def todos(db):
     ToDoFactory(name="b-todo", description="Two", status="Closed", date=None, modified=MODIFIED, owner="alice")

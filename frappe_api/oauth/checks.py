@@ -8,15 +8,14 @@ from django.conf import settings
 from django.core import checks
 
 from .hashers import KeyedClientSecretHasher
+from .scopes import FrappeScopes
 from .settings import CLIENT_SECRET_HASHER
+from .validator import FrappeOAuth2Validator
 
 
 @checks.register(checks.Tags.security)
 def check_provider_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     from oauth2_provider.settings import oauth2_settings
-
-    from .scopes import FrappeScopes
-    from .validator import FrappeOAuth2Validator
 
     hint = ('Start OAUTH2_PROVIDER from frappe_api.oauth.settings.PROVIDER_SETTINGS: '
             'OAUTH2_PROVIDER = {**PROVIDER_SETTINGS, ...}')

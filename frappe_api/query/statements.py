@@ -25,7 +25,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import connections
 from django.db.models import QuerySet
 
 from ..meta import DocTypeMeta
