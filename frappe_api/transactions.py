@@ -1,9 +1,10 @@
-"""The transaction a request's work runs in: kept for writing verbs, always rolled back for reading ones."""
+"""The transaction a request's work runs in: kept for writing verbs, always rolled back for reading ones; and
+the transaction of a write whose first statement writes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from django.db import transaction
 
@@ -18,3 +19,31 @@ def request_transaction(http_method: str) -> Iterator[None]:
         yield
         if http_method.upper() in READ_METHODS:
             transaction.set_rollback(True)
+
+
+@contextmanager
+def write_first_transaction() -> Iterator[None]:
+    """``transaction.atomic()`` for a write whose first statement is a write (an INSERT or an UPDATE, no read
+    before it), so that a database that locks for writing at ``BEGIN`` is locked from that statement on.
+
+    On SQLite configured with ``"transaction_mode": "IMMEDIATE"`` (Django's advice for concurrent writers), the
+    outermost block begins ``DEFERRED``: the first statement takes the write lock, waiting for it as ``BEGIN
+    IMMEDIATE`` would (no read lock is held yet, so no upgrade can fail), and the Python run between ``BEGIN``
+    and that statement no longer holds other writers off. Any other database, mode or nesting: ``atomic()``."""
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    connection.ensure_connection()
+    mode = getattr(connection, "transaction_mode", None)
+    with ExitStack() as stack:
+        if mode == "IMMEDIATE":
+            connection.transaction_mode = None
+            try:
+                stack.enter_context(transaction.atomic())
+            finally:
+                connection.transaction_mode = mode
+        else:
+            stack.enter_context(transaction.atomic())
+        yield

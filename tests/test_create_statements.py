@@ -3,8 +3,8 @@ session's user, the write's own transaction (BEGIN, INSERT, COMMIT), the Link ch
 foreign key, and the answer taken from the instance written (no read back)."""
 
 import pytest
-from django.db import IntegrityError, connection, models
-from django.db.models.signals import post_save
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models
+from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from example_project.demo.models import Customer, SalesOrder, SalesOrderItem, Territory
@@ -75,6 +75,77 @@ def test_a_series_insert_with_child_rows_answers_what_a_read_answers_without_rea
     # one INSERT, COMMIT
     assert statements == ["SELECT", "SELECT", "BEGIN", "SELECT", "UPDATE", "INSERT", "INSERT", "COMMIT"]
     assert len(child_inserts) == 1
+
+
+# --- the transaction holds the writes: a document without hooks before its INSERT is checked before BEGIN -----
+@pytest.mark.parametrize("path", ["/api/resource/Customer", "/api/v2/document/Customer"])
+def test_a_create_refused_by_validation_begins_no_transaction(client, path):
+    response, statements = _statements(client, path, {"customer_name": "Acme", "customer_group": "g" * 141})
+    assert response.status_code == 417
+    # the session and its user, then the checks, in Python, ahead of BEGIN: nothing else
+    assert statements == ["SELECT", "SELECT"]
+    assert not Customer.objects.filter(name="Acme").exists()
+
+
+def test_a_model_with_a_hook_before_its_insert_is_checked_inside_its_transaction(client):
+    Customer.objects.create(name="Acme", customer_name="Acme")
+    response, statements = _statements(client, "/api/resource/Sales Order", {"customer": "Acme"})
+    assert_error(response, 417, "MandatoryError", "Error: Value missing for Sales Order: Transaction date")
+    # Sales Order's ``validate`` may read or write, as in Frappe: the name (its series counter), the hook and the
+    # checks run inside the transaction, which the failed check rolls back
+    assert statements[:3] == ["SELECT", "SELECT", "BEGIN"] and statements[-1] == "ROLLBACK"
+    assert not SalesOrder.objects.exists() and not Series.objects.filter(name="SO-", current__gt=0).exists()
+
+
+@pytest.fixture
+def sqlite_mode():
+    """Set the SQLite connection's ``transaction_mode`` (``DATABASES[...]["OPTIONS"]``) for the test."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    wrapper.ensure_connection()
+    configured = wrapper.transaction_mode
+    yield lambda mode: setattr(wrapper, "transaction_mode", mode)
+    wrapper.transaction_mode = configured
+
+
+def _begins(client, posts):
+    with CaptureQueriesContext(connection) as captured:
+        responses = [client.post_json(path, body) for path, body in posts]
+    assert [response.status_code for response in responses] == [200] * len(posts)
+    return [query["sql"] for query in captured.captured_queries if query["sql"].upper().startswith("BEGIN")]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's transaction modes")
+def test_sqlite_in_immediate_mode_locks_a_drafted_insert_from_its_first_write(client, sqlite_mode):
+    sqlite_mode("IMMEDIATE")
+    begins = _begins(client, [("/api/resource/Customer", {"customer_name": "Acme"}),
+                              ("/api/resource/Sales Order", {**ORDER, "items": []})])
+    # the Customer (no hook before its INSERT) begins deferred: its INSERT takes the write lock; the Sales Order
+    # runs its validate hook in the transaction, which the configured mode locks at BEGIN
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE"]
+    assert connections[DEFAULT_DB_ALIAS].transaction_mode == "IMMEDIATE"
+    assert Customer.objects.filter(name="Acme").exists() and SalesOrder.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's transaction modes")
+def test_sqlite_in_immediate_mode_keeps_begin_immediate_when_a_pre_save_receiver_runs_first(client, sqlite_mode):
+    sqlite_mode("IMMEDIATE")
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(Territory.objects.count())  # a read before the INSERT: the write lock must be held already
+
+    pre_save.connect(receiver, sender=Customer, weak=False, dispatch_uid="test_pre_save_reads")
+    try:
+        begins = _begins(client, [("/api/resource/Customer", {"customer_name": "Acme"})])
+    finally:
+        pre_save.disconnect(dispatch_uid="test_pre_save_reads", sender=Customer)
+    assert begins == ["BEGIN IMMEDIATE"] and seen == [0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's transaction modes")
+def test_sqlite_in_other_modes_begins_as_configured(client, sqlite_mode):
+    sqlite_mode("EXCLUSIVE")
+    assert _begins(client, [("/api/resource/Customer", {"customer_name": "Acme"})]) == ["BEGIN EXCLUSIVE"]
 
 
 # --- child rows: one INSERT per table, or row by row when a model needs its own saves -----------------------

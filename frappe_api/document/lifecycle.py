@@ -14,11 +14,13 @@ whole write back and answers 417.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.db.models.signals import pre_save
 
 from .. import naming, signals
 from ..exceptions import (
@@ -32,6 +34,7 @@ from ..meta import DocTypeMeta
 from ..permissions import (SYSTEM_MANAGER, check_document, check_makes_no_superuser, check_permission, is_superuser,
                            user_roles)
 from ..registry import registry
+from ..transactions import write_first_transaction
 from . import attachments, tables, values
 from .loading import name_value, not_found, writable
 
@@ -113,12 +116,14 @@ def _is_deadlock(exc: OperationalError) -> bool:
     return code in DEADLOCK_CODES
 
 
-def retry_on_deadlock(write: Callable[[], Any]) -> Any:
+def retry_on_deadlock(write: Callable[[], Any], *, writes_first: bool = False) -> Any:
     """Run ``write`` in its own transaction, again (up to three times) if the database resolved a deadlock
-    by aborting it. Inside a caller's transaction it runs once: only the outermost writer may retry."""
+    by aborting it. Inside a caller's transaction it runs once: only the outermost writer may retry.
+
+    ``writes_first``: the first statement of ``write`` writes (see ``transactions.write_first_transaction``)."""
     for attempt in range(RETRIES):
         try:
-            with transaction.atomic():
+            with write_first_transaction() if writes_first else transaction.atomic():
                 return write()
         except OperationalError as exc:
             if transaction.get_connection().in_atomic_block or attempt == RETRIES - 1 or not _is_deadlock(exc):
@@ -157,23 +162,34 @@ def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
     In a transaction of its own, the write is optimistic: the Links ``values.deferrable_links`` names are left
     to the database's foreign keys (no SELECT per Link), and the new rows of a child table go in one INSERT
     (``tables.save`` with ``bulk``); when the database refuses, the write runs again with every Link looked up
-    and row by row, which answers Frappe's ``LinkValidationError`` or the error of the row at fault."""
+    and row by row, which answers Frappe's ``LinkValidationError`` or the error of the row at fault.
+
+    There, when the model runs no controller hook before the INSERT (``hooks_before_insert``), the document is
+    built and validated before its transaction begins (``_draft``): the transaction holds only the writes, so
+    a database that locks for writing at ``BEGIN`` (SQLite in ``IMMEDIATE`` mode) is locked for them alone."""
     check_permission(meta, "create", user)
     if meta.options.issingle:
         return update_doc(meta, meta.doctype, data, user), None
     honour_client_name = honour_client_name and (meta.naming_rule == "hash" or may_set_names(user))
     optimistic = not transaction.get_connection().in_atomic_block
+    drafts = [_draft(meta, data, user, honour_client_name, skip_taken=False, optimistic=True)] \
+        if optimistic and not hooks_before_insert(meta.model) else []
+
+    def insert(skip_taken: bool, optimistic: bool) -> tuple[Any, models.Model]:
+        draft = drafts.pop() if drafts else _draft(meta, data, user, honour_client_name, skip_taken=skip_taken,
+                                                   optimistic=optimistic)
+        return _write_new(meta, data, user, draft)
+
     for attempt in range(naming.HASH_ATTEMPTS):
         try:
             try:
-                return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name,
-                                                         skip_taken=attempt > 0, optimistic=optimistic))
+                return retry_on_deadlock(lambda: insert(attempt > 0, optimistic),
+                                         writes_first=bool(drafts) and _saves_without_reading(meta.model))
             except IntegrityError:
                 if not optimistic:
                     raise
                 optimistic = False
-                return retry_on_deadlock(lambda: _insert(meta, data, user, honour_client_name,
-                                                         skip_taken=attempt > 0, optimistic=False))
+                return retry_on_deadlock(lambda: insert(attempt > 0, False))
         except _GeneratedNameTaken as taken:
             exists = meta.model._default_manager.filter(**{meta.name.attname: taken.name}).exists()
             if attempt == naming.HASH_ATTEMPTS - 1 or not exists:
@@ -181,11 +197,26 @@ def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
     raise AssertionError("unreachable")
 
 
-def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_name: bool, *,
-            skip_taken: bool = False, optimistic: bool = False) -> tuple[Any, models.Model]:
-    """The body of ``insert_doc``, inside its transaction (``skip_taken``: look up series names first;
-    ``optimistic``: Links left to the foreign keys, child rows written in bulk, database errors raised as they
-    are)."""
+@dataclass
+class _Draft:
+    """A new document built from a client's dict and checked, ready for its INSERT: ``exclude`` holds the fields
+    left to the database (Links left to the foreign keys, a generated name), ``late_name`` the series name taken
+    just before the INSERT (the counter's row lock is held from then on, for the writes only); ``optimistic``:
+    child rows written in bulk and database errors raised as they are (see ``create_doc``)."""
+
+    instance: models.Model
+    rows: dict[str, tables.TableRows]
+    exclude: set[str]
+    late_name: Callable[[], Any] | None
+    optimistic: bool
+    links_unchecked: bool
+
+
+def _draft(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_name: bool, *,
+           skip_taken: bool, optimistic: bool) -> _Draft:
+    """Build the new document and its child rows, name it, run the hooks before its INSERT and validate it
+    (``skip_taken``: look up series names first; ``optimistic``: Links left to the foreign keys, child rows to
+    be written in bulk, database errors raised as they are)."""
     instance = meta.model()
     attachments.check_write(meta, instance, data, user)
     unchecked: set[str] | None = set() if optimistic else None
@@ -211,7 +242,7 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
 
             if generated:
                 exclude.add(meta.name.attname)
-            if generated and "#" in meta.naming_rule and not _hooks_before_insert(instance):
+            if generated and "#" in meta.naming_rule and not hooks_before_insert(type(instance)):
                 late_name = next_name  # the counter's row lock is held from the INSERT on, not for the checks
             else:
                 name = next_name()
@@ -221,15 +252,21 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     check_makes_no_superuser(user, instance)
     values.full_clean(meta, instance, exclude, name_checked_by_insert=True)
     tables.check(rows)
-    if late_name is not None:
-        setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, late_name())))
+    return _Draft(instance, rows, exclude, late_name, optimistic, links_unchecked=bool(unchecked))
+
+
+def _write_new(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, draft: _Draft) -> tuple[Any, models.Model]:
+    """Write a drafted document (and its child rows), inside its transaction, and run the hooks after it."""
+    instance = draft.instance
+    if draft.late_name is not None:
+        setattr(instance, meta.name.attname, name_value(meta, naming.validate_name(meta, draft.late_name())))
     try:
-        values.save(meta, instance, creating=True, links_unchecked=bool(unchecked))
+        values.save(meta, instance, creating=True, links_unchecked=draft.links_unchecked)
     except DuplicateEntryError as exc:
-        if meta.name.attname in exclude:
+        if meta.name.attname in draft.exclude:
             raise _GeneratedNameTaken(getattr(instance, meta.name.attname), exc) from None
         raise
-    tables.save(meta, instance, rows, bulk=optimistic)
+    tables.save(meta, instance, draft.rows, bulk=draft.optimistic)
     _write_virtual_tables(meta, instance, data, user)
     run_hooks(instance, ("after_insert", *AFTER["save"]))
     name = getattr(instance, meta.name.attname)
@@ -237,9 +274,16 @@ def _insert(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client
     return name, instance
 
 
-def _hooks_before_insert(instance: models.Model) -> bool:
-    """Whether a controller hook runs between naming and the INSERT (it may read the name, as in Frappe)."""
-    return any(callable(getattr(instance, hook, None)) for hook in ("before_insert", *BEFORE["save"]))
+def _saves_without_reading(model: type[models.Model]) -> bool:
+    """Whether Django's ``save()`` of a new ``model`` row runs nothing of the project's before its INSERT (no
+    ``save()`` of its own, no ``pre_save`` receiver): a drafted insert's first statement then writes."""
+    return model.save is models.Model.save and not pre_save.has_listeners(model)
+
+
+def hooks_before_insert(model: type[models.Model]) -> bool:
+    """Whether ``model`` defines a controller hook that runs before its INSERT (``autoname``, ``before_insert``,
+    ``validate``, ``before_save``): it may read the name or write, so it runs inside the insert's transaction."""
+    return any(callable(getattr(model, hook, None)) for hook in ("autoname", "before_insert", *BEFORE["save"]))
 
 
 def _name_taken(meta: DocTypeMeta) -> Callable[[str], bool]:
