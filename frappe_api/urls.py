@@ -29,12 +29,15 @@ if apps.is_installed("frappe_api.oauth"):
         *well_known_patterns,
     ]
 
+# The document routes first: Django tries the patterns in order, and these serve most requests. No OpenAPI or
+# OAuth path matches them (``resource/``, ``document/``, ``doctype/``, ``method/login``, ``method/logout``, and
+# ``method/<doctype>/<method>`` whose doctype has no dot, unlike the OAuth methods).
 urlpatterns = [
-    *openapi_patterns,
-    *oauth_patterns,
+    path("api/v2/", include((v2_patterns, "v2"))),
     path("api/v1/", include((v1_patterns, "v1"))),
     path("api/", include((v1_patterns, "api"))),
-    path("api/v2/", include((v2_patterns, "v2"))),
+    *openapi_patterns,
+    *oauth_patterns,
     path("api/v2/", include((method_patterns(MethodV2View), "v2-rpc"))),
     path("api/v1/", include((method_patterns(MethodView), "v1-rpc"))),
     path("api/", include((method_patterns(MethodView), "rpc"))),

@@ -6,11 +6,11 @@ from django.urls import re_path
 from . import session, v1, v2
 
 v1_patterns = [
-    re_path(r"^method/login/?$", session.LoginView.as_view(), name="login"),
-    re_path(r"^method/logout/?$", session.LogoutView.as_view(), name="logout"),
     re_path(r"^resource/(?P<doctype>[^/]+)/?$", v1.ResourceListView.as_view(), name="resource-list"),
     re_path(r"^resource/(?P<doctype>[^/]+)/(?P<name>.+?)/?$", v1.ResourceDetailView.as_view(),
             name="resource-detail"),
+    re_path(r"^method/login/?$", session.LoginView.as_view(), name="login"),
+    re_path(r"^method/logout/?$", session.LogoutView.as_view(), name="logout"),
 ]
 
 v2_patterns = [
