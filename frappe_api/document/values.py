@@ -20,6 +20,7 @@ from ..exceptions import (
 from ..fieldvalues import to_python, to_stored
 from ..meta import APIField, DocTypeMeta
 from ..permissions import user_name
+from . import inserts
 
 
 def resolve_link(api_field: APIField, value: Any) -> models.Model | None:
@@ -234,14 +235,18 @@ def full_clean(meta: DocTypeMeta, instance: models.Model, exclude: set[str] | No
 
 
 def save(meta: DocTypeMeta, instance: models.Model, *, creating: bool, links_unchecked: bool = False) -> None:
-    """Write the row; a unique violation the checks could not foresee (a race) is a 409.
+    """Write the row (a new one with its kept INSERT, ``inserts.insert``); a unique violation the checks could not
+    foresee (a race) is a 409.
 
     Every caller writes inside its own atomic block, which a failure rolls back: no savepoint here. With
     ``links_unchecked`` another integrity error (a foreign key) is raised as it is, for the caller to write
     again with the Link checks."""
     try:
         with transaction.atomic(savepoint=False):
-            instance.save(force_insert=creating)
+            if creating:
+                inserts.insert(instance)
+            else:
+                instance.save()
     except IntegrityError as exc:
         name = getattr(instance, meta.name.attname, "")
         text = str(exc).lower()
