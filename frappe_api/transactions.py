@@ -35,15 +35,14 @@ def write_first_transaction() -> Iterator[None]:
         with transaction.atomic():
             yield
         return
-    connection.ensure_connection()
+    connection.ensure_connection()  # connecting sets the configured mode
     mode = getattr(connection, "transaction_mode", None)
     with ExitStack() as stack:
         if mode == "IMMEDIATE":
-            connection.transaction_mode = None
-            try:
-                stack.enter_context(transaction.atomic())
-            finally:
-                connection.transaction_mode = mode
-        else:
+            connection.transaction_mode = None  # plain BEGIN: deferred
+        try:
             stack.enter_context(transaction.atomic())
+        finally:
+            if mode == "IMMEDIATE":
+                connection.transaction_mode = mode
         yield

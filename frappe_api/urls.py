@@ -17,18 +17,6 @@ from .pages import LoginPageView, UpdatePasswordPageView
 
 app_name = "frappe_api"
 
-oauth_patterns: list = []
-if apps.is_installed("frappe_api.oauth"):
-    from .oauth.urls import method_patterns as oauth_method_patterns
-    from .oauth.urls import well_known_patterns
-
-    oauth_patterns = [
-        path("api/v1/", include((oauth_method_patterns, "v1-oauth"))),
-        path("api/v2/", include((oauth_method_patterns, "v2-oauth"))),
-        path("api/", include((oauth_method_patterns, "oauth"))),
-        *well_known_patterns,
-    ]
-
 # The document routes first: Django tries the patterns in order, and these serve most requests. No OpenAPI or
 # OAuth path matches them (``resource/``, ``document/``, ``doctype/``, ``method/login``, ``method/logout``, and
 # ``method/<doctype>/<method>`` whose doctype has no dot, unlike the OAuth methods).
@@ -37,7 +25,7 @@ urlpatterns = [
     path("api/v1/", include((v1_patterns, "v1"))),
     path("api/", include((v1_patterns, "api"))),
     *openapi_patterns,
-    *oauth_patterns,
+    *([path("", include("frappe_api.oauth.urls"))] if apps.is_installed("frappe_api.oauth") else []),
     path("api/v2/", include((method_patterns(MethodV2View), "v2-rpc"))),
     path("api/v1/", include((method_patterns(MethodView), "v1-rpc"))),
     path("api/", include((method_patterns(MethodView), "rpc"))),

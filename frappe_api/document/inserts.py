@@ -21,7 +21,7 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.models.signals import post_save, pre_save
 
-__all__ = ["insert"]
+__all__ = ["insert", "saved_by_django"]
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,17 @@ class KeptInsert:
 _kept: dict[tuple[type[models.Model], str], KeptInsert | None] = {}
 
 
+def saved_by_django(model: type[models.Model]) -> bool:
+    """Whether saving a ``model`` row runs nothing of the project's: Django's own ``save()``, no ``pre_save`` or
+    ``post_save`` receiver (asked at every write: receivers may be connected at any time)."""
+    return model.save is models.Model.save and not pre_save.has_listeners(model) \
+        and not post_save.has_listeners(model)
+
+
 def insert(instance: models.Model) -> None:
     """Write the new row ``instance`` (raising the database's errors, as ``save()`` does)."""
     model = type(instance)
-    if model.save is not models.Model.save or pre_save.has_listeners(model) or post_save.has_listeners(model):
+    if not saved_by_django(model):
         instance.save(force_insert=True)
         return
     alias = router.db_for_write(model, instance=instance)
@@ -78,6 +85,5 @@ def _compile(model: type[models.Model], alias: str) -> KeptInsert | None:
 
 def _computed(field: Any) -> bool:
     """Whether the database supplies the field's value, or its SQL placeholder is not a plain ``%s``."""
-    return bool(isinstance(field, models.AutoField) or getattr(field, "generated", False)
-                or field.db_default is not models.NOT_PROVIDED or hasattr(field, "get_placeholder")
-                or field.db_returning)
+    return bool(field.db_returning or field.has_db_default() or getattr(field, "generated", False)
+                or hasattr(field, "get_placeholder"))

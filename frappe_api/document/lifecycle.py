@@ -20,7 +20,6 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.db.models.signals import pre_save
 
 from .. import naming, signals
 from ..exceptions import (
@@ -35,7 +34,7 @@ from ..permissions import (SYSTEM_MANAGER, check_document, check_makes_no_superu
                            user_roles)
 from ..registry import registry
 from ..transactions import write_first_transaction
-from . import attachments, tables, values
+from . import attachments, inserts, tables, values
 from .loading import name_value, not_found, writable
 
 DRAFT, SUBMITTED, CANCELLED = 0, 1, 2
@@ -164,7 +163,7 @@ def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
     (``tables.save`` with ``bulk``); when the database refuses, the write runs again with every Link looked up
     and row by row, which answers Frappe's ``LinkValidationError`` or the error of the row at fault.
 
-    There, when the model runs no controller hook before the INSERT (``hooks_before_insert``), the document is
+    There, when the model runs no controller hook before the INSERT (``_hooks_before_insert``), the document is
     built and validated before its transaction begins (``_draft``): the transaction holds only the writes, so
     a database that locks for writing at ``BEGIN`` (SQLite in ``IMMEDIATE`` mode) is locked for them alone."""
     check_permission(meta, "create", user)
@@ -173,7 +172,7 @@ def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
     honour_client_name = honour_client_name and (meta.naming_rule == "hash" or may_set_names(user))
     optimistic = not transaction.get_connection().in_atomic_block
     drafts = [_draft(meta, data, user, honour_client_name, skip_taken=False, optimistic=True)] \
-        if optimistic and not hooks_before_insert(meta.model) else []
+        if optimistic and not _hooks_before_insert(meta.model) else []
 
     def insert(skip_taken: bool, optimistic: bool) -> tuple[Any, models.Model]:
         draft = drafts.pop() if drafts else _draft(meta, data, user, honour_client_name, skip_taken=skip_taken,
@@ -184,7 +183,7 @@ def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
         try:
             try:
                 return retry_on_deadlock(lambda: insert(attempt > 0, optimistic),
-                                         writes_first=bool(drafts) and _saves_without_reading(meta.model))
+                                         writes_first=bool(drafts) and inserts.saved_by_django(meta.model))
             except IntegrityError:
                 if not optimistic:
                     raise
@@ -242,7 +241,7 @@ def _draft(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, honour_client_
 
             if generated:
                 exclude.add(meta.name.attname)
-            if generated and "#" in meta.naming_rule and not hooks_before_insert(type(instance)):
+            if generated and "#" in meta.naming_rule and not _hooks_before_insert(type(instance)):
                 late_name = next_name  # the counter's row lock is held from the INSERT on, not for the checks
             else:
                 name = next_name()
@@ -274,13 +273,7 @@ def _write_new(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, draft: _Dr
     return name, instance
 
 
-def _saves_without_reading(model: type[models.Model]) -> bool:
-    """Whether Django's ``save()`` of a new ``model`` row runs nothing of the project's before its INSERT (no
-    ``save()`` of its own, no ``pre_save`` receiver): a drafted insert's first statement then writes."""
-    return model.save is models.Model.save and not pre_save.has_listeners(model)
-
-
-def hooks_before_insert(model: type[models.Model]) -> bool:
+def _hooks_before_insert(model: type[models.Model]) -> bool:
     """Whether ``model`` defines a controller hook that runs before its INSERT (``autoname``, ``before_insert``,
     ``validate``, ``before_save``): it may read the name or write, so it runs inside the insert's transaction."""
     return any(callable(getattr(model, hook, None)) for hook in ("autoname", "before_insert", *BEFORE["save"]))

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models.signals import post_save, pre_save
 
 from .. import naming
 from ..exceptions import FrappeAPIException, ValidationError
 from ..meta import ChildTable, DocTypeMeta
 from ..permissions import meta_for_user
 from ..registry import registry
-from . import values
+from . import inserts, values
 
 PARENT_KEYS = frozenset({"parent", "parentfield", "parenttype", "doctype"})
 
@@ -126,8 +125,7 @@ def check(tables: dict[str, TableRows]) -> None:
 def can_bulk_insert(model: type[models.Model]) -> bool:
     """Whether ``bulk_create`` writes rows of ``model`` as ``save()`` would: no ``save()`` of its own, no
     ``pre_save``/``post_save`` receivers, no multi-table inheritance, no value the database computes on insert."""
-    return model.save is models.Model.save and not model._meta.parents \
-        and not pre_save.has_listeners(model) and not post_save.has_listeners(model) \
+    return inserts.saved_by_django(model) and not model._meta.parents \
         and not any(model_field.db_returning for model_field in model._meta.concrete_fields
                     if model_field is not model._meta.pk)
 

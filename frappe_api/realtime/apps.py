@@ -2,6 +2,8 @@
 
 from django.apps import AppConfig
 
+from .. import signals
+
 
 class FrappeRealtimeConfig(AppConfig):
     name = "frappe_api.realtime"
@@ -9,8 +11,7 @@ class FrappeRealtimeConfig(AppConfig):
     verbose_name = "Frappe API Realtime"
 
     def ready(self) -> None:
-        from .. import signals
-        from . import events, rpc  # noqa: F401 - rpc registers the frappe.realtime.* methods
+        from . import events, rpc  # noqa: F401 - models are loaded only now; rpc registers frappe.realtime.*
 
         signals.doc_changed.connect(events.document_changed, weak=False, dispatch_uid="frappe_realtime_changed")
         signals.doc_renamed.connect(events.document_renamed, weak=False, dispatch_uid="frappe_realtime_renamed")
