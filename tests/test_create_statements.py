@@ -1,6 +1,7 @@
 """What a create costs in SQL statements outside any test transaction, as it runs in production: the
-session's user, the write's own transaction (BEGIN, INSERT, COMMIT), the Link checked by the INSERT's
-foreign key, and the answer taken from the instance written (no read back)."""
+session's user, the write's own transaction (BEGIN, INSERT, COMMIT; the INSERT alone when it is the whole
+write), the Link checked by the INSERT's foreign key, and the answer taken from the instance written (no read
+back)."""
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models
@@ -8,7 +9,9 @@ from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from example_project.demo.models import Customer, SalesOrder, SalesOrderItem, Territory
+from frappe_api import signals
 from frappe_api.models import Series
+from frappe_api.realtime import events
 
 from .conftest import assert_error, logged_in, server_messages
 from .factories import AdministratorFactory
@@ -146,6 +149,81 @@ def test_sqlite_in_immediate_mode_keeps_begin_immediate_when_a_pre_save_receiver
 def test_sqlite_in_other_modes_begins_as_configured(client, sqlite_mode):
     sqlite_mode("EXCLUSIVE")
     assert _begins(client, [("/api/resource/Customer", {"customer_name": "Acme"})]) == ["BEGIN EXCLUSIVE"]
+
+
+# --- an INSERT that is the whole write runs alone: one statement in autocommit mode, no BEGIN, no COMMIT -----
+
+# MySQLdb leaves no SQL to record for a statement the server refused
+REFUSED_INSERT = "NONE" if connection.vendor == "mysql" else "INSERT"
+
+
+@pytest.fixture
+def no_receivers():
+    """No ``doc_changed`` receiver (the example project installs frappe_api.realtime, whose receiver runs in the
+    write's transaction): as in a project without realtime."""
+    signals.doc_changed.disconnect(dispatch_uid="frappe_realtime_changed")
+    yield
+    signals.doc_changed.connect(events.document_changed, weak=False, dispatch_uid="frappe_realtime_changed")
+
+
+@pytest.mark.parametrize("path", ["/api/resource/Customer", "/api/v2/document/Customer"])
+def test_an_insert_that_is_the_whole_write_runs_alone(client, no_receivers, path):
+    Territory.objects.create(name="North", territory_name="North")
+    response, statements = _statements(client, path, {"customer_name": "Acme", "territory": "North"})
+    assert response.status_code == 200
+    # the session, its user, the INSERT (its own transaction): plain Django's statements for a create
+    assert statements == ["SELECT", "SELECT", "INSERT"]
+    data = response.json()["data"]
+    assert (data["name"], data["territory"], data["owner"]) == ("Acme", "North", "Administrator")
+    assert data == client.get(f"{path}/Acme").json()["data"]
+
+
+@pytest.mark.parametrize("path", ["/api/resource/Customer", "/api/v2/document/Customer"])
+def test_a_link_refused_by_an_insert_alone_is_checked_again_in_a_transaction(client, no_receivers, path):
+    response, statements = _statements(client, path, {"customer_name": "Acme", "territory": "Nowhere"})
+    assert response.status_code == 417
+    body = response.json()
+    kind = body["errors"][0]["type"] if path.startswith("/api/v2/") else body["exc_type"]
+    assert kind == "LinkValidationError"
+    # the INSERT the foreign key refused, then the write again with the Link looked up, rolled back
+    assert statements == ["SELECT", "SELECT", REFUSED_INSERT, "BEGIN", "SELECT", "ROLLBACK"]
+    assert not Customer.objects.filter(name="Acme").exists()
+
+
+def test_a_taken_name_refused_by_an_insert_alone_is_409_and_the_stored_row_unchanged(client, no_receivers):
+    Customer.objects.create(name="Acme", customer_name="Acme", customer_group="Retail")
+    response, statements = _statements(client, "/api/resource/Customer",
+                                       {"customer_name": "Acme", "customer_group": "Wholesale"})
+    assert_error(response, 409, "DuplicateEntryError", "Customer Acme already exists")
+    assert statements == ["SELECT", "SELECT", REFUSED_INSERT]
+    assert Customer.objects.get(name="Acme").customer_group == "Retail"
+
+
+def test_a_hook_after_the_insert_keeps_the_transaction(client, no_receivers, monkeypatch):
+    seen = []
+
+    def after_insert(self):
+        seen.append(connection.in_atomic_block)
+
+    monkeypatch.setattr(Customer, "after_insert", after_insert, raising=False)
+    response, statements = _statements(client, "/api/resource/Customer", {"customer_name": "Acme"})
+    assert response.status_code == 200
+    assert statements == ["SELECT", "SELECT", "BEGIN", "INSERT", "COMMIT"] and seen == [True, True]  # warm-up, create
+
+
+def test_a_doc_changed_receiver_keeps_the_transaction(client, no_receivers):
+    seen = []
+
+    def receiver(sender, name, **kwargs):
+        seen.append((name, connection.in_atomic_block))
+
+    signals.doc_changed.connect(receiver, weak=False, dispatch_uid="test_create_statements.changed")
+    try:
+        response, statements = _statements(client, "/api/resource/Customer", {"customer_name": "Acme"})
+    finally:
+        signals.doc_changed.disconnect(dispatch_uid="test_create_statements.changed")
+    assert response.status_code == 200
+    assert statements == ["SELECT", "SELECT", "BEGIN", "INSERT", "COMMIT"] and seen[-1] == ("Acme", True)
 
 
 # --- child rows: one INSERT per table, or row by row when a model needs its own saves -----------------------

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.models.signals import post_save, pre_save
 
-__all__ = ["insert", "saved_by_django"]
+__all__ = ["insert", "one_statement", "saved_by_django"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,12 @@ def saved_by_django(model: type[models.Model]) -> bool:
     ``post_save`` receiver (asked at every write: receivers may be connected at any time)."""
     return model.save is models.Model.save and not pre_save.has_listeners(model) \
         and not post_save.has_listeners(model)
+
+
+def one_statement(model: type[models.Model]) -> bool:
+    """Whether ``insert`` writes a ``model`` row with one statement: ``saved_by_django`` and one table (no
+    multi-table inheritance), whether the kept INSERT or ``save()`` writes it."""
+    return saved_by_django(model) and not model._meta.parents
 
 
 def insert(instance: models.Model) -> None:

@@ -115,13 +115,16 @@ def _is_deadlock(exc: OperationalError) -> bool:
     return code in DEADLOCK_CODES
 
 
-def retry_on_deadlock(write: Callable[[], Any], *, writes_first: bool = False) -> Any:
+def retry_on_deadlock(write: Callable[[], Any], *, writes_first: bool = False, one_statement: bool = False) -> Any:
     """Run ``write`` in its own transaction, again (up to three times) if the database resolved a deadlock
     by aborting it. Inside a caller's transaction it runs once: only the outermost writer may retry.
 
-    ``writes_first``: the first statement of ``write`` writes (see ``transactions.write_first_transaction``)."""
+    ``writes_first``: the first statement of ``write`` writes (see ``transactions.write_first_transaction``).
+    ``one_statement``: ``write`` runs one statement, which is a transaction of its own (no BEGIN, no COMMIT)."""
     for attempt in range(RETRIES):
         try:
+            if one_statement:
+                return write()
             with write_first_transaction() if writes_first else transaction.atomic():
                 return write()
         except OperationalError as exc:
@@ -165,7 +168,9 @@ def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
 
     There, when the model runs no controller hook before the INSERT (``_hooks_before_insert``), the document is
     built and validated before its transaction begins (``_draft``): the transaction holds only the writes, so
-    a database that locks for writing at ``BEGIN`` (SQLite in ``IMMEDIATE`` mode) is locked for them alone."""
+    a database that locks for writing at ``BEGIN`` (SQLite in ``IMMEDIATE`` mode) is locked for them alone.
+    When the drafted document's INSERT is its whole write (``_written_alone``), that one statement runs without
+    BEGIN and COMMIT around it: in autocommit mode it is a transaction of its own, stored whole or not at all."""
     check_permission(meta, "create", user)
     if meta.options.issingle:
         return update_doc(meta, meta.doctype, data, user), None
@@ -182,6 +187,9 @@ def create_doc(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, *, honour_
     for attempt in range(naming.HASH_ATTEMPTS):
         try:
             try:
+                if drafts and _written_alone(meta, data, drafts[0]):
+                    draft = drafts.pop()
+                    return retry_on_deadlock(lambda: _write_new(meta, data, user, draft), one_statement=True)
                 return retry_on_deadlock(lambda: insert(attempt > 0, optimistic),
                                          writes_first=bool(drafts) and inserts.saved_by_django(meta.model))
             except IntegrityError:
@@ -271,6 +279,18 @@ def _write_new(meta: DocTypeMeta, data: Mapping[str, Any], user: Any, draft: _Dr
     name = getattr(instance, meta.name.attname)
     signals.doc_changed.send(sender=meta.model, meta=meta, instance=instance, name=name, action="insert", user=user)
     return name, instance
+
+
+def _written_alone(meta: DocTypeMeta, data: Mapping[str, Any], draft: _Draft) -> bool:
+    """Whether the drafted document's INSERT is the whole of its write: one statement (``inserts.one_statement``),
+    no series counter to move, no child rows, no virtual table sent, no hook after the INSERT (``after_insert``,
+    ``on_update``) and no ``doc_changed`` receiver (receivers run inside the write's transaction)."""
+    model = meta.model
+    return draft.late_name is None and inserts.one_statement(model) \
+        and not any(entry.rows or entry.deleted for entry in draft.rows.values()) \
+        and not any(fieldname in data for fieldname in meta.options.virtual_tables) \
+        and not any(callable(getattr(model, hook, None)) for hook in ("after_insert", *AFTER["save"])) \
+        and not signals.doc_changed.has_listeners(model)
 
 
 def _hooks_before_insert(model: type[models.Model]) -> bool:

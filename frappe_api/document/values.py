@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -238,11 +239,12 @@ def save(meta: DocTypeMeta, instance: models.Model, *, creating: bool, links_unc
     """Write the row (a new one with its kept INSERT, ``inserts.insert``); a unique violation the checks could not
     foresee (a race) is a 409.
 
-    Every caller writes inside its own atomic block, which a failure rolls back: no savepoint here. With
+    Every caller writes inside its own atomic block, which a failure rolls back (no savepoint here), except an
+    insert that is the whole write (``lifecycle.create_doc``), one statement in autocommit mode. With
     ``links_unchecked`` another integrity error (a foreign key) is raised as it is, for the caller to write
     again with the Link checks."""
     try:
-        with transaction.atomic(savepoint=False):
+        with transaction.atomic(savepoint=False) if transaction.get_connection().in_atomic_block else nullcontext():
             if creating:
                 inserts.insert(instance)
             else:
