@@ -21,6 +21,7 @@ from ..meta import DocTypeMeta
 from ..gate import meta_for
 from ..registry import registry
 from ..rpc.context import response_headers
+from .answers import JSONAnswer
 from .errors import exception_handler
 from .parsers import LimitedFormParser, OrjsonParser, check_request_size
 from .renderers import OrjsonRenderer
@@ -115,9 +116,11 @@ class FrappeAPIView(APIView):
         if budget is not None:
             response["X-RateLimit-Limit"], response["X-RateLimit-Remaining"], response["X-RateLimit-Reset"] = (
                 str(value) for value in budget)
-        if getattr(request._request, "frappe_session_expired", False) and isinstance(response, Response) \
+        if getattr(request._request, "frappe_session_expired", False) and isinstance(response, (Response, JSONAnswer)) \
                 and isinstance(response.data, dict):
             response.data["session_expired"] = 1
+            if isinstance(response, JSONAnswer):
+                response.render_again()
             clear_login_cookies(response)
         return response
 

@@ -8,11 +8,11 @@ from typing import Any
 from django.http import HttpResponseBase
 from django.urls import re_path
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from ..auth.cookies import full_name, set_front_end_cookies
 from ..rpc.context import login_user, response_keys, response_status, server_messages
 from ..rpc.dispatch import execute
+from .answers import JSONAnswer
 from .base import FrappeAPIView
 
 
@@ -32,7 +32,7 @@ class MethodView(FrappeAPIView):
         messages = server_messages(request)
         if messages and self.api_version == 1:  # Frappe encodes each message, then the list, as JSON text
             body["_server_messages"] = json.dumps([json.dumps(message) for message in messages])
-        response = Response(body, status=response_status(request))
+        response = JSONAnswer(body, status=response_status(request))
         user = login_user(request)
         if user is not None:  # a fresh login: a dead session the request came with must not clear its cookies
             request._request.frappe_session_expired = False

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from django.http.response import HttpResponseBase
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,6 +17,7 @@ from ..document import listing
 from ..document.answer import created_doc, written_doc
 from ..query import ListQuery, QueryConfig, list_query
 from ..query.params import first_given, parse_bool, parse_int
+from .answers import JSONAnswer
 from .base import FrappeAPIView
 
 
@@ -50,31 +52,31 @@ def list_query_v1(args: Mapping[str, Any], config: QueryConfig) -> ListQuery:
 class ResourceListView(FrappeAPIView):
     """``GET`` lists documents; ``POST`` creates one (answering 200, as Frappe does)."""
 
-    def get(self, request: Request, doctype: str) -> Response:
+    def get(self, request: Request, doctype: str) -> JSONAnswer:
         meta = self.get_meta(doctype)
         args = self.form_dict(request)
         answer = listing.get_list(meta, lambda config: list_query_v1(args, config), request.user,
                                   parent=args.get("parent"))
         if answer.debug is not None:
             encoded = json.dumps(answer.debug)
-            return Response({"data": answer.rows, "exc": encoded, "_debug_messages": encoded})
-        return Response({"data": answer.rows})
+            return JSONAnswer({"data": answer.rows, "exc": encoded, "_debug_messages": encoded})
+        return JSONAnswer({"data": answer.rows})
 
-    def post(self, request: Request, doctype: str) -> Response:
+    def post(self, request: Request, doctype: str) -> JSONAnswer:
         meta = self.get_meta(doctype)
-        return Response({"data": created_doc(meta, document_data(self.form_dict(request)), request.user)})
+        return JSONAnswer({"data": created_doc(meta, document_data(self.form_dict(request)), request.user)})
 
 
 class ResourceDetailView(FrappeAPIView):
     """``GET`` reads, ``PUT`` updates (partially), ``DELETE`` deletes one document."""
 
-    def get(self, request: Request, doctype: str, name: str) -> Response:
+    def get(self, request: Request, doctype: str, name: str) -> HttpResponseBase:
         meta = self.get_meta(doctype)
         args = self.form_dict(request)
         if args.get("run_method"):
             return self.run_method(request, meta, name, args)
         expand_links = parse_bool("expand_links", args.get("expand_links"), False)
-        return Response({"data": document.get_doc(meta, name, request.user, expand=expand_links)})
+        return JSONAnswer({"data": document.get_doc(meta, name, request.user, expand=expand_links)})
 
     def post(self, request: Request, doctype: str, name: str) -> Response:
         """``POST ...?run_method=<method>``: call a whitelisted document method (needs ``write``)."""

@@ -27,6 +27,7 @@ from ..query.params import parse_int
 from ..rpc.dispatch import execute
 from ..rpc.whitelist import call_with_arguments, whitelisted
 from ..transactions import READ_METHODS, request_transaction
+from .answers import JSONAnswer
 from .base import FrappeAPIView
 
 TYPE_CHECKS = (("fields", list, "'fields' must be a list"),
@@ -86,21 +87,21 @@ class DocumentListView(V2View):
             body["count"] = answer.count
         if answer.debug is not None:
             body["debug"] = [{"message": line} for line in answer.debug]
-        return Response(body)
+        return JSONAnswer(body)
 
-    def post(self, request: Request, doctype: str) -> Response:
+    def post(self, request: Request, doctype: str) -> JSONAnswer:
         meta = self.get_meta(doctype)
         data = self.body(request)
-        return Response({"data": created_doc(meta, data, request.user, include_nulls=True,
-                                             honour_client_name=isinstance(data.get("name"), (str, int)))})
+        return JSONAnswer({"data": created_doc(meta, data, request.user, include_nulls=True,
+                                               honour_client_name=isinstance(data.get("name"), (str, int)))})
 
 
 class DocumentDetailView(V2View):
     """``GET`` reads, ``PATCH``/``PUT`` update, ``DELETE`` deletes (202)."""
 
-    def get(self, request: Request, doctype: str, name: str) -> Response:
+    def get(self, request: Request, doctype: str, name: str) -> JSONAnswer:
         meta = self.get_meta(doctype)
-        return Response({"data": document.get_doc(meta, name, request.user, include_nulls=True)})
+        return JSONAnswer({"data": document.get_doc(meta, name, request.user, include_nulls=True)})
 
     def patch(self, request: Request, doctype: str, name: str) -> Response:
         meta = self.get_meta(doctype)
@@ -173,11 +174,11 @@ class DocTypeMetaView(V2View):
 
 
 class DocTypeCountView(V2View):
-    def get(self, request: Request, doctype: str) -> Response:
+    def get(self, request: Request, doctype: str) -> JSONAnswer:
         meta = self.get_meta(doctype)
         args = _check_types(self.form_dict(request))
-        return Response({"data": listing.get_count(meta, args.get("filters"), args.get("or_filters"), request.user,
-                                                   parent=args.get("parent"))})
+        return JSONAnswer({"data": listing.get_count(meta, args.get("filters"), args.get("or_filters"), request.user,
+                                                     parent=args.get("parent"))})
 
 
 class DocTypeMethodView(V2View):
