@@ -4,6 +4,7 @@
     python bench/hotspots.py --database postgres tree list_20 c_v1   # pyinstrument call tree of one contender
     python bench/hotspots.py --database postgres series              # CPU per series insert, server and database
     python bench/hotspots.py --database postgres tree series c_v1    # where a series insert's time goes
+    python bench/hotspots.py --database sqlite instructions create   # instructions per request (valgrind)
 
 ``cpu`` measures the Django process's CPU time per request (``time.process_time``,
 median of 5 rounds) for every request and contender, through the whole
@@ -15,6 +16,13 @@ backend process of the connection; MariaDB's busiest thread, its connection's)
 and how long the series counter's row stays locked (its UPDATE to COMMIT),
 medians of 5 rounds. Rows a create adds are removed afterwards (the series
 counter is set back).
+
+``instructions`` counts the CPU instructions one request executes, with valgrind's callgrind: the same count
+for the same code and data whatever else the machine runs, so a change of a few microseconds shows where
+wall or CPU time cannot tell it from noise. For each contender it runs this script under callgrind twice,
+sending 10 + ``--requests`` requests (default 200) and 10 requests, and divides the difference by
+``--requests`` (start-up and warm-up cancel out); on SQLite that process checkpoints no WAL (whichever run crossed
+the threshold would count it). About 30 s per contender; it needs ``valgrind``.
 """
 
 from __future__ import annotations
@@ -22,7 +30,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -98,6 +108,18 @@ def series_costs(send: Callable[[object], None], call: object, requests: int) ->
     return {key: round(statistics.median(values), 3) for key, values in samples.items()}
 
 
+def instructions(database: str, scenario: str, contender: str, requests: int) -> int:
+    """Instructions per request of ``contender`` in ``scenario`` (see the module's docstring)."""
+
+    def collected(count: int) -> int:
+        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
+                   "--database", database, "--requests", str(count), "send", scenario, contender]
+        run = subprocess.run(command, capture_output=True, text=True, check=True)
+        return int(re.search(r"Collected : (\d+)", run.stderr).group(1))
+
+    return (collected(requests) - collected(0)) // requests
+
+
 def _client(state: dict) -> object:
     from django.test import Client
 
@@ -111,11 +133,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", default="postgres", choices=("sqlite", "postgres", "mariadb"))
     parser.add_argument("--json", action="store_true", help="cpu: print one JSON object (request -> contender -> ms)")
     parser.add_argument("--only", default="", help="cpu: comma-separated request keys (default: every one)")
-    parser.add_argument("--requests", type=int, default=100, help="requests per round (cpu) or profiled (tree)")
-    parser.add_argument("mode", choices=("cpu", "tree", "series"))
+    parser.add_argument("--requests", type=int, default=None,
+                        help="requests per round (cpu, default 100), profiled (tree, 100) or counted (instructions, 200)")
+    parser.add_argument("mode", choices=("cpu", "tree", "series", "instructions", "send"))
     parser.add_argument("scenario", nargs="?", help="tree: the request, e.g. list_20 (series: a series insert)")
     parser.add_argument("contender", nargs="?", help="tree: a, b, c_v1 or c_v2")
     args = parser.parse_args(argv)
+    if args.mode == "instructions":
+        contenders = [args.contender] if args.contender else ["a", "b", "c_v1", "c_v2"]
+        for contender in contenders:
+            count = instructions(args.database, args.scenario, contender, args.requests or 200)
+            print(f"{args.scenario} {contender} ({args.database}): {count:,} instructions per request", flush=True)
+        return
+    if args.requests is None:
+        args.requests = 0 if args.mode == "send" else 100
 
     os.environ["BENCH_DB"] = args.database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchproject.settings")
@@ -139,6 +170,16 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"{call.path}: HTTP {response.status_code}")
 
     try:
+        if args.mode == "send":  # what ``instructions`` counts: 10 requests to warm up, then --requests more
+            from django.db import connection
+
+            if connection.vendor == "sqlite":  # a WAL checkpoint would be counted in whichever run crosses it
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA wal_autocheckpoint=0")
+            call = by_key[args.scenario].calls[args.contender]
+            for _ in range(10 + args.requests):
+                send(call)
+            return
         if args.mode == "tree":
             from pyinstrument import Profiler
 
