@@ -12,50 +12,33 @@ and mount ``path("", include("frappe_api.urls"))``.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 __version__ = "0.1.0.dev0"
 
 __all__ = ["publish_progress", "publish_realtime", "rate_limit", "register", "unregister", "whitelist"]
 
-
-def register(*args: Any, **kwargs: Any) -> Any:
-    """Expose a model as a DocType (see ``frappe_api.registry.register``)."""
-    from .registry import register as _register
-
-    return _register(*args, **kwargs)
-
-
-def unregister(doctype: str) -> None:
-    """Forget a DocType registered in code (see ``frappe_api.registry.unregister``)."""
-    from .registry import unregister as _unregister
-
-    _unregister(doctype)
+# The public names and the modules that define them. They are looked up on first use (PEP 562): this package is
+# imported before Django's apps are ready (``frappe_api.apps``), and those modules load models.
+_PUBLIC = {
+    "register": "frappe_api.registry",  # expose a model as a DocType
+    "unregister": "frappe_api.registry",  # forget a DocType registered in code
+    "whitelist": "frappe_api.rpc.whitelist",  # mark a function or model method callable over HTTP
+    "rate_limit": "frappe_api.ratelimit",  # limit calls to a whitelisted function
+    "publish_realtime": "frappe_api.realtime.publish",  # send a realtime event to a room
+    "publish_progress": "frappe_api.realtime.publish",  # send a ``progress`` event
+}
 
 
-def whitelist(*args: Any, **kwargs: Any) -> Any:
-    """Mark a function or model method callable over HTTP (see ``frappe_api.rpc.whitelist.whitelist``)."""
-    from .rpc.whitelist import whitelist as _whitelist
-
-    return _whitelist(*args, **kwargs)
-
-
-def rate_limit(*args: Any, **kwargs: Any) -> Any:
-    """Limit calls to a whitelisted function (see ``frappe_api.ratelimit.rate_limit``)."""
-    from .ratelimit import rate_limit as _rate_limit
-
-    return _rate_limit(*args, **kwargs)
+def __getattr__(name: str) -> Any:
+    """``frappe_api.register`` and the other public names: the defining module's own object."""
+    try:
+        module = _PUBLIC[name]
+    except KeyError:
+        raise AttributeError(f"module 'frappe_api' has no attribute {name!r}") from None
+    return getattr(import_module(module), name)
 
 
-def publish_realtime(*args: Any, **kwargs: Any) -> None:
-    """Send a realtime event to a room (see ``frappe_api.realtime.publish.publish_realtime``)."""
-    from .realtime.publish import publish_realtime as _publish_realtime
-
-    _publish_realtime(*args, **kwargs)
-
-
-def publish_progress(*args: Any, **kwargs: Any) -> None:
-    """Send a ``progress`` event (see ``frappe_api.realtime.publish.publish_progress``)."""
-    from .realtime.publish import publish_progress as _publish_progress
-
-    _publish_progress(*args, **kwargs)
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])
