@@ -4,7 +4,8 @@ For each database: migrate, seed (``bench_seed``), count each contender's SQL
 queries in-process (``bench_queries``), start gunicorn (DEBUG off, persistent
 connections), check that every contender answers the same rows, then load
 each request at every concurrency for several interleaved rounds after a
-warm-up, and keep the medians. Writes ``bench/results.md`` and
+warm-up (the contenders' order rotated each round, each run started once the
+server and database are idle), and keep the medians. Writes ``bench/results.md`` and
 ``bench/results.png``; the raw figures go to ``bench/.work/results.json``.
 Everything talks to 127.0.0.1 only.
 """
@@ -184,9 +185,35 @@ class Progress:
         log(f"  [{self.done:>3}/{self.total}] {text}  ({elapsed:.1f} min, {self.left / 60:.1f} min of load left)")
 
 
-def time_scenario(port: int, scenario: Scenario, state: dict[str, Any], args: argparse.Namespace,
+def round_order(number: int) -> tuple[str, ...]:
+    """The contenders in round ``number`` (from 1): rotated one place per round (a, b, c v1, c v2; then b, c v1,
+    c v2, a; ...), so that no contender always follows the same one (DRF's 500-row page leaves work behind)."""
+    shift = (number - 1) % len(CONTENDERS)
+    return CONTENDERS[shift:] + CONTENDERS[:shift]
+
+
+def settle(server: int, database: str, *, quiet_ms: float = 5.0, window: float = 0.1, limit: float = 5.0) -> None:
+    """Wait until the server and the database are idle: requests the last run left in flight finish before the
+    next contender's clock starts (at most ``limit`` seconds; idle is under ``quiet_ms`` of CPU per ``window``)."""
+    deadline = time.monotonic() + limit
+
+    def spent() -> float:
+        used = busy_cpu(server, database)
+        return used["server"] + used["database"]
+
+    before = spent()
+    while time.monotonic() < deadline:
+        time.sleep(window)
+        now = spent()
+        if (now - before) * 1000 < quiet_ms:
+            return
+        before = now
+
+
+def time_scenario(port: int, server: int, scenario: Scenario, state: dict[str, Any], args: argparse.Namespace,
                   progress: Progress, database: str) -> dict[str, dict[str, Any]]:
-    """Warm every contender up, then interleave the rounds (a, b, c v1, c v2, a, ...) at each concurrency."""
+    """Warm every contender up, then interleave the rounds at each concurrency, the order rotated each round
+    (``round_order``), each run started once the last one's requests are done (``settle``)."""
     targets = {contender: loadgen.Target(port, call.method, call.path, call.body, cookie(state), state["csrf"])
                for contender, call in scenario.calls.items()}
     for contender in CONTENDERS:
@@ -196,7 +223,8 @@ def time_scenario(port: int, scenario: Scenario, state: dict[str, Any], args: ar
     for concurrency in args.concurrency:
         rounds: dict[str, list[loadgen.Measurement]] = {contender: [] for contender in CONTENDERS}
         for number in range(1, args.rounds + 1):
-            for contender in CONTENDERS:
+            for contender in round_order(number):
+                settle(server, database)
                 measured = loadgen.measure(targets[contender], concurrency, args.seconds, use_wrk=args.wrk)
                 rounds[contender].append(measured)
                 errors = f", {measured.errors} errors" if measured.errors else ""
@@ -249,6 +277,20 @@ def _named(names: tuple[str, ...]) -> list[int]:
             if (entry / "comm").read_text().strip() in names:
                 pids.append(int(entry.name))
     return pids
+
+
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far, in ticks, by kind (``/proc/stat``'s first line: user, nice, system, idle,
+    iowait, irq, softirq, steal)."""
+    return [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+
+
+def stolen_share(before: list[int], after: list[int]) -> float:
+    """Of the CPU time this virtual machine wanted between two ``cpu_ticks`` readings, the share its hypervisor
+    gave to others (steal): the noise no interleaving can take out."""
+    spent = [late - early for early, late in zip(before, after)]
+    wanted = sum(spent) - spent[3] - spent[4]
+    return spent[7] / wanted if wanted > 0 else 0.0
 
 
 def busy_cpu(server: int, database: str) -> dict[str, float]:
@@ -333,10 +375,10 @@ def bench_database(database: str, args: argparse.Namespace, progress: Progress) 
     if all_scenarios:
         log(f"== {database}: gunicorn on 127.0.0.1:{PORTS[database]} ({args.workers} workers x {args.threads} "
             "threads)")
-        with gunicorn(database, state, args.workers, args.threads) as (port, _):
+        with gunicorn(database, state, args.workers, args.threads) as (port, server):
             for scenario in all_scenarios:
                 verify(port, scenario, state)
-                timings[scenario.key] = time_scenario(port, scenario, state, args, progress, database)
+                timings[scenario.key] = time_scenario(port, server, scenario, state, args, progress, database)
     if args.series_concurrency:
         costs = series_costs(database)
         log(f"== {database}: per series insert (in-process, one client): server CPU {costs['server']:.2f} ms, "
@@ -430,6 +472,7 @@ def main(argv: list[str] | None = None) -> None:
     results = {"settings": {key: value for key, value in vars(args).items() if key != "output"},
                "machine": report.machine(args.databases, args.wrk), "databases": {}}
     results["machine"]["load_before"] = "%.2f %.2f %.2f" % os.getloadavg()
+    cpu_before = cpu_ticks()
     if os.getloadavg()[0] > 0.5:
         log(f"note: the machine is busy (load average {results['machine']['load_before']}): figures will be noisier")
     results["settings"]["output"] = str(args.output)
@@ -437,6 +480,7 @@ def main(argv: list[str] | None = None) -> None:
         results["databases"][database] = bench_database(database, args, progress)
     results["settings"]["minutes"] = round((time.monotonic() - started) / 60, 1)
     results["machine"]["load_after"] = "%.2f %.2f %.2f" % os.getloadavg()
+    results["machine"]["stolen"] = stolen_share(cpu_before, cpu_ticks())
     results["machine"]["revision_after"] = report.revision()
     results["scenarios"] = [{"key": s.key, "title": s.title, "kind": s.kind}
                             for s in selected(scenarios("x", "y", args.rows), args)]
