@@ -410,8 +410,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cpu-requests", type=int, default=50, help="requests per round of the CPU measurement")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--seconds", type=int, default=3, help="length of one timed round (whole seconds)")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=1, help="length of one timed round (whole seconds)")
+    parser.add_argument("--rounds", type=int, default=9,
+                        help="timed rounds per request and concurrency (many short rounds: each ratio is the median "
+                             "of the rounds' own)")
     parser.add_argument("--warmup", type=int, default=1, help="seconds of warm-up per contender and request")
     parser.add_argument("--concurrency", default="1,8", help="comma-separated connection counts")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn worker processes")
