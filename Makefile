@@ -65,7 +65,7 @@ serve-prod: venv
 		$(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
 		--limit-request-line 0'
 
-# The benchmark (README, "Benchmark"): plain Django, DRF and frappe_api on SQLite and PostgreSQL, about 20 minutes.
+# The benchmark (README, "Benchmark"): plain Django, DRF and frappe_api on SQLite and PostgreSQL, about 30 minutes.
 # Needs PostgreSQL and Redis on 127.0.0.1; BENCH_ARGS is passed on (e.g. BENCH_ARGS=--quick for a smoke run).
 bench: venv
 	$(BIN)/pip install --quiet "gunicorn>=22" "matplotlib>=3.8" "pyinstrument>=4.6" "psycopg[binary]>=3.1" "redis>=5.0"

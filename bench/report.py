@@ -294,7 +294,7 @@ def chart(results: dict[str, Any], path: Path) -> None:
     axes[0][0].set_ylabel("throughput ratio (log)")
     axes[0][-1].legend(fontsize="small", loc="upper right")
     figure.suptitle("frappe_api throughput relative to plain Django (a) and DRF (b); "
-                    f"lines at {READ_FLOOR:g}, 1, 2, 3", fontsize="medium")
+                    f"lines at {CREATE_FLOOR:g}, {READ_FLOOR:g}, 1, 2, 3", fontsize="medium")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
