@@ -6,7 +6,8 @@ connections), check that every contender answers the same rows, then load
 each request at every concurrency for several interleaved rounds after a
 warm-up (the contenders' order rotated each round, each run started once the
 server and database are idle), and keep the medians. Writes ``bench/results.md`` and
-``bench/results.png``; the raw figures go to ``bench/.work/results.json``.
+``bench/results.png``, and the raw figures (every round's) to ``results.json`` beside them and to
+``bench/.work/results.json``.
 Everything talks to 127.0.0.1 only.
 """
 
@@ -451,11 +452,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def write_report(results: dict[str, Any], output: Path) -> None:
     output.mkdir(parents=True, exist_ok=True)
+    (output / "results.json").write_text(json.dumps(results, indent=1))  # every round's figures, to draw again
     markdown = report.markdown(results)
     (output / "results.md").write_text(markdown)
     report.chart(results, output / "results.png")
     log("\n" + markdown)
-    log(f"wrote {output / 'results.md'} and {output / 'results.png'}")
+    log(f"wrote {output / 'results.md'}, {output / 'results.png'} and {output / 'results.json'}")
 
 
 def main(argv: list[str] | None = None) -> None:
