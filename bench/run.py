@@ -298,11 +298,10 @@ def stolen_share(before: list[int], after: list[int]) -> float:
 def busy_cpu(server: int, database: str) -> dict[str, float]:
     """CPU seconds so far of the gunicorn server (master and workers), of the database server's processes, and
     of the whole machine (every core's busy time, from ``/proc/stat``)."""
-    cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    idle = int(cpu[3]) + int(cpu[4])
+    ticks = cpu_ticks()
     return {"server": sum(_process_cpu(pid) for pid in (server, *_children(server))),
             "database": sum(_process_cpu(pid) for pid in _named(DATABASE_PROCESSES[database])),
-            "machine": (sum(int(value) for value in cpu[:8]) - idle) * CLOCK_TICK}
+            "machine": (sum(ticks) - ticks[3] - ticks[4]) * CLOCK_TICK}
 
 
 def series_costs(database: str) -> dict[str, float]:

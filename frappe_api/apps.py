@@ -6,6 +6,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.module_loading import autodiscover_modules
 
+from .conf import api_settings
+
 
 class FrappeApiConfig(AppConfig):
     name = "frappe_api"
@@ -15,7 +17,6 @@ class FrappeApiConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the system checks
         from . import runtime
-        from .conf import api_settings
         from .models import ApiSettings, DocPerm, DocType
         from .query import lookups  # noqa: F401 - registers the frappe_like lookup
         from .registry.sync import invalidate_registry, sync_code_registrations

@@ -1,9 +1,6 @@
 """Settings for frappe_api, read from ``settings.FRAPPE_API`` with documented defaults.
 
-Use the single ``api_settings`` object everywhere::
-
-    from frappe_api.conf import api_settings
-    api_settings.MAX_PAGE_LENGTH
+Use the single ``api_settings`` object everywhere: ``frappe_api.conf.api_settings.MAX_PAGE_LENGTH``.
 
 ``override_settings(FRAPPE_API={...})`` works in tests: the object reloads on
 Django's ``setting_changed`` signal.

@@ -287,7 +287,7 @@ def _written_alone(meta: DocTypeMeta, data: Mapping[str, Any], draft: _Draft) ->
     ``on_update``) and no ``doc_changed`` receiver (receivers run inside the write's transaction)."""
     model = meta.model
     return draft.late_name is None and inserts.one_statement(model) \
-        and not any(entry.rows or entry.deleted for entry in draft.rows.values()) \
+        and not any(entry.rows for entry in draft.rows.values()) \
         and not any(fieldname in data for fieldname in meta.options.virtual_tables) \
         and not any(callable(getattr(model, hook, None)) for hook in ("after_insert", *AFTER["save"])) \
         and not signals.doc_changed.has_listeners(model)

@@ -1,10 +1,9 @@
 """OAuth 2 and OpenID Connect at Frappe's URLs, supplied by django-oauth-toolkit.
 
-An optional app. Enable it with::
-
-    INSTALLED_APPS += ["oauth2_provider", "frappe_api.oauth"]
-    from frappe_api.oauth.settings import PROVIDER_SETTINGS
-    OAUTH2_PROVIDER = {**PROVIDER_SETTINGS}   # add your own django-oauth-toolkit settings here
+An optional app. Enable it as README's "OAuth 2 and OpenID Connect" section shows: add ``"oauth2_provider"``
+and ``"frappe_api.oauth"`` to ``INSTALLED_APPS``, start ``OAUTH2_PROVIDER`` from
+``frappe_api.oauth.settings.PROVIDER_SETTINGS`` and add its ``CLIENT_SECRET_HASHER`` to
+``PASSWORD_HASHERS`` (see that module).
 
 ``frappe_api.urls`` then serves ``/api/method/frappe.integrations.oauth2.*``
 and ``/.well-known/openid-configuration``. django-oauth-toolkit does the

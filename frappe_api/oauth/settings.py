@@ -1,11 +1,9 @@
 """The django-oauth-toolkit settings frappe_api's OAuth endpoints rely on.
 
-Importable from a settings module (nothing here touches models at import)::
-
-    from django.conf import global_settings
-    from frappe_api.oauth.settings import CLIENT_SECRET_HASHER, PROVIDER_SETTINGS
-    OAUTH2_PROVIDER = {**PROVIDER_SETTINGS, "ACCESS_TOKEN_EXPIRE_SECONDS": 7200}
-    PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, CLIENT_SECRET_HASHER]
+Importable from a settings module (nothing here touches models at import): ``OAUTH2_PROVIDER`` starts from
+``PROVIDER_SETTINGS`` (``{**PROVIDER_SETTINGS, "ACCESS_TOKEN_EXPIRE_SECONDS": 7200}`` to change one), and
+``CLIENT_SECRET_HASHER`` goes in ``PASSWORD_HASHERS``, never first (after Django's
+``global_settings.PASSWORD_HASHERS``); README's OAuth section has the whole settings block.
 """
 
 from __future__ import annotations
